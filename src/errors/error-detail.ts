@@ -1,0 +1,29 @@
+import { ErrorType } from './error-type';
+
+/** One validation violation, as Electrum's own servers report them (SPEC §2). */
+export interface FieldViolation {
+  messageProperty: string;
+  field: string;
+  error: string;
+  invalidValue: unknown;
+}
+
+/** The swagger `ErrorDetail` body carried by every non-2xx response (SPEC §2). */
+export interface ErrorDetail {
+  id: string;
+  originalId?: string;
+  errorType: ErrorType;
+  errorMessage: string;
+  detailMessage?: unknown;
+  providerErrorCode?: string;
+  providerErrorMsg?: string;
+  providerRef?: string;
+  tranId?: string;
+}
+
+/** The swagger caps `errorMessage` at 40 characters: it is shown on a till. */
+export const ERROR_MESSAGE_MAX = 40;
+
+export function tillMessage(message: string): string {
+  return message.length <= ERROR_MESSAGE_MAX ? message : `${message.slice(0, ERROR_MESSAGE_MAX - 1)}…`;
+}
