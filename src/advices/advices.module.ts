@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { AdvicesController } from './advices.controller';
+
+@Module({ controllers: [AdvicesController] })
+export class AdvicesModule {}

@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { Clock } from './clock/clock';
+import { ClockModule } from './clock/clock.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { ErrorsModule } from './errors/errors.module';
+import { PersistenceModule } from './persistence/persistence.module';
+import { QrCodesModule } from './qr-codes/qr-codes.module';
+import { PaymentsModule } from './payments/payments.module';
+import { ScansModule } from './scans/scans.module';
+import { AdvicesModule } from './advices/advices.module';
+import { FallbackModule } from './common/http/fallback.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
+        PersistenceModule,
+        AuditModule,
+        ErrorsModule,
+        AuthModule,
+        QrCodesModule,
+        PaymentsModule,
+        ScansModule,
+        AdvicesModule,
+        FallbackModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@app/clock/clock';
+import { maskSecrets } from '@app/common/masking';
+import { JsonObject } from '@app/persistence/column-types';
+import { Database, insertRow } from '@app/persistence/database';
+import { AuditDirection, AuditMessage } from './audit-message.entity';
+
+export interface AuditEntry {
+  direction: AuditDirection;
+  operation: string;
+  messageId?: string | null;
+  tranId?: string | null;
+  institutionId?: string | null;
+  httpStatus?: number | null;
+  outcome?: string | null;
+  requestBody?: unknown;
+  responseBody?: unknown;
+  durationMs?: number | null;
+}
+
+/**
+ * The audit trail (SPEC §10): every inbound and outbound message with its
+ * outcome. Secrets are masked before they are stored. A failed audit write is
+ * logged and never turns a good answer into an error.
+ */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    try {
+      await this.db.run((em) => insertRow(em, AuditMessage, this.toRow(entry)));
+    } catch (error) {
+      this.logger.warn(`audit write failed for ${entry.operation}: ${(error as Error).message}`);
+    }
+  }
+
+  toRow(entry: AuditEntry): Partial<AuditMessage> {
+    return {
+      direction: entry.direction,
+      operation: entry.operation,
+      messageId: clip(entry.messageId, 64),
+      tranId: clip(entry.tranId, 64),
+      institutionId: clip(entry.institutionId, 256),
+      httpStatus: entry.httpStatus ?? null,
+      outcome: clip(entry.outcome, 40),
+      requestBody: asJson(entry.requestBody),
+      responseBody: asJson(entry.responseBody),
+      durationMs: entry.durationMs ?? null,
+      createdAt: this.clock.now(),
+    };
+  }
+}
+
+function clip(value: string | null | undefined, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  return value.length > max ? value.slice(0, max) : value;
+}
+
+/** Stored bodies are objects; anything else (a stray string, an array) is wrapped. */
+function asJson(body: unknown): JsonObject | null {
+  if (body === undefined || body === null) return null;
+  const masked = maskSecrets(body);
+  return typeof masked === 'object' && !Array.isArray(masked) ? (masked as JsonObject) : { value: masked };
+}

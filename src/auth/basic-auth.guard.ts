@@ -1,0 +1,59 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { AuthenticationError, ForbiddenError, HubError } from '@app/errors/hub-error';
+import { takeBodyError } from '@app/common/http/json-body';
+import { IDENTITY_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { Principal, Role } from './principal';
+
+/**
+ * The global guard. It fixes the order of checks of SPEC §2: authentication
+ * (401) → role (403) → a body that could not be parsed (400/413/415) →
+ * identity, i.e. the body's client.id / partner.id equals the username (403).
+ * Message validation (400) follows in the ValidationPipe.
+ */
+@Injectable()
+export class BasicAuthGuard extends AuthGuard('basic') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    await super.canActivate(context);
+    const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const principal = req.user;
+    if (!principal) throw new AuthenticationError();
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(principal.role)) throw new ForbiddenError('Operation not permitted');
+
+    const bodyError = takeBodyError(req);
+    if (bodyError) throw bodyError;
+
+    const field = this.reflector.get<'client' | 'partner' | undefined>(IDENTITY_KEY, context.getHandler());
+    if (field) {
+      const claimed = claimedId(req.body, field);
+      if (claimed !== undefined && claimed !== principal.id) throw new ForbiddenError(`${field}.id is not the caller`);
+    }
+    return true;
+  }
+
+  override handleRequest<TUser = Principal>(err: unknown, user: TUser | false): TUser {
+    if (err instanceof HubError) throw err;
+    if (err) throw err;
+    if (!user) throw new AuthenticationError();
+    return user;
+  }
+}
+
+function claimedId(body: unknown, field: string): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const holder = (body as Record<string, unknown>)[field];
+  if (typeof holder !== 'object' || holder === null) return undefined;
+  const id = (holder as Record<string, unknown>).id;
+  return typeof id === 'string' ? id : undefined;
+}

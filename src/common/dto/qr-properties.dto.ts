@@ -1,0 +1,47 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsRFC3339, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { LedgerAmountDto } from '@app/common/dto/amounts.dto';
+import { FREE_TEXT_MAX } from '@app/common/dto/institution.dto';
+
+export const QR_SCHEMES = ['EMVCO_MERCHANT', 'PSEUDO_EMVCO_MERCHANT', 'ELECTRUM_MERCHANT_MINIMAL'] as const;
+export type QrScheme = (typeof QR_SCHEMES)[number];
+
+/** Swagger `QrProperties`: how a QR code may be used. */
+export class QrPropertiesDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(FREE_TEXT_MAX)
+  uuid?: string;
+
+  /** The QR code's amount; payments are checked against it (SPEC §5). */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LedgerAmountDto)
+  value?: LedgerAmountDto;
+
+  @IsOptional()
+  @IsBoolean()
+  overPaymentAllowed?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  partPaymentAllowed?: boolean;
+
+  /**
+   * The swagger types this as a Java `OffsetDateTime` object but describes an
+   * RFC 3339 string; only the string is accepted (SPEC §4).
+   */
+  @IsOptional()
+  @IsRFC3339()
+  expiryDate?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  singleUse?: boolean;
+
+  /** Defaults to `ELECTRUM_MERCHANT_MINIMAL` when absent (SPEC §4). */
+  @IsOptional()
+  @IsIn(QR_SCHEMES)
+  scheme?: QrScheme;
+}

@@ -1,0 +1,72 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsObject,
+  IsOptional,
+  IsRFC3339,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { AmountsDto } from '@app/common/dto/amounts.dto';
+import { ARRAY_MAX, InstitutionDto } from '@app/common/dto/institution.dto';
+import { PARTNER_PAYMENT_TOKEN_MAX, TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';
+import { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identifier.dto';
+
+/**
+ * Swagger `ScanNotification` (`POST /scans`): a partner's customer scanned the
+ * QR code for `tranId` (SPEC §6).
+ */
+export class ScanNotificationDto {
+  /** The swagger calls it an RFC 4122 UUID, so a UUID is required (any version). */
+  @IsUUID('all')
+  id!: string;
+
+  @IsRFC3339()
+  time!: string;
+
+  /** The partner; `partner.id` must equal the Basic-auth username (SPEC §3). */
+  @IsObject()
+  @ValidateNested()
+  @Type(() => InstitutionDto)
+  partner!: InstitutionDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => InstitutionDto)
+  settlementEntity?: InstitutionDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => InstitutionDto)
+  receiver?: InstitutionDto;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ARRAY_MAX)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => ThirdPartyIdentifierDto)
+  thirdPartyIdentifiers?: ThirdPartyIdentifierDto[];
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AmountsDto)
+  amounts?: AmountsDto;
+
+  @IsString()
+  @Length(1, TRAN_ID_MAX)
+  tranId!: string;
+
+  /** Echoed to the partner in the hub's `PaymentRequest`; a secret, never logged (SPEC §3). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(PARTNER_PAYMENT_TOKEN_MAX)
+  partnerPaymentToken?: string;
+}

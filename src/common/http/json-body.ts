@@ -1,0 +1,57 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { json } from 'express';
+import { FormatError, HubError } from '@app/errors/hub-error';
+
+const BODY_ERROR = Symbol('hub:bodyError');
+type WithBodyError = Request & { [BODY_ERROR]?: HubError };
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * JSON body parsing that does not answer by itself: a malformed, oversized or
+ * non-JSON body is remembered on the request and raised by the auth guard
+ * after authentication, because SPEC §2 puts 401/403 before any 400, and a
+ * request without credentials gets 401 whatever its body.
+ */
+export function jsonBody(limitBytes: number): RequestHandler {
+  const parse = json({ limit: limitBytes, type: JSON_TYPES, strict: true });
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!hasBody(req)) return next();
+    if (!req.is(JSON_TYPES)) {
+      (req as WithBodyError)[BODY_ERROR] = new FormatError('Content-Type must be application/json', undefined, 415);
+      return next();
+    }
+    parse(req, res, (err?: unknown) => {
+      if (err) (req as WithBodyError)[BODY_ERROR] = bodyParserError(err);
+      next();
+    });
+  };
+}
+
+/** The body error remembered for this request, if any (once). */
+export function takeBodyError(req: Request): HubError | undefined {
+  const error = (req as WithBodyError)[BODY_ERROR];
+  delete (req as WithBodyError)[BODY_ERROR];
+  return error;
+}
+
+function hasBody(req: Request): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function bodyParserError(err: unknown): HubError {
+  const type = (err as { type?: string }).type;
+  switch (type) {
+    case 'entity.too.large':
+      return new FormatError('Message too large', undefined, 413);
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new FormatError('Unsupported encoding', undefined, 415);
+    case 'entity.parse.failed':
+      return new FormatError('Malformed JSON');
+    default:
+      return new FormatError('Unreadable message body');
+  }
+}

@@ -1,0 +1,30 @@
+import type { Request } from 'express';
+
+const OPERATIONS: Record<string, string> = {
+  '/qr/v1/qrCodes': 'createQrCode',
+  '/qr/v1/payments': 'pay',
+  '/qr/v1/payments/confirmations': 'confirmPayment',
+  '/qr/v1/payments/reversals': 'reversePayment',
+  '/qr/v1/scans': 'notifyScan',
+};
+
+/** The interface operation a request is for (SPEC §1), or null outside the protocol. */
+export function operationOf(req: Request): string | null {
+  const path = (req.originalUrl ?? req.url).split('?')[0].replace(/\/+$/, '');
+  if (OPERATIONS[path] && req.method === 'POST') return OPERATIONS[path];
+  if (path.startsWith('/qr/v1/')) return 'unknown';
+  return null;
+}
+
+/** Advices: an unknown outcome (500) keeps them with a conforming sender (SPEC §10). */
+export function isAdviceOperation(operation: string | null): boolean {
+  return operation === 'confirmPayment' || operation === 'reversePayment';
+}
+
+/** A string field of the (possibly unparsed) body, if it is there. */
+export function bodyField(req: Request, field: string): string | undefined {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const value = (body as Record<string, unknown>)[field];
+  return typeof value === 'string' ? value : undefined;
+}

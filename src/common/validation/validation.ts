@@ -1,0 +1,171 @@
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { ValidationError } from 'class-validator';
+import { LEDGER_AMOUNT_MAP, ledgerAmountMapViolations } from '@app/common/dto/amounts.dto';
+import { FieldViolation } from '@app/errors/error-detail';
+import { FormatError } from '@app/errors/hub-error';
+
+/** `ErrorDetail.errorMessage` of every validation failure (≤ 40 chars, SPEC §2). */
+export const FORMAT_ERROR_MESSAGE = 'Message format error';
+/** Longest string echoed back as an `invalidValue`. */
+export const INVALID_VALUE_MAX = 100;
+/**
+ * Deepest JSON nesting accepted. Our messages are ~5 levels deep; a body of
+ * 64 KiB of `[[[[…` would otherwise overflow the stack in class-transformer
+ * and surface as a 500 instead of a FORMAT_ERROR.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** Fields whose rejected value must not be echoed (and so end up in logs) in full (SPEC §3). */
+const SECRET_FIELDS: Record<string, (value: string) => string> = {
+  partnerPaymentToken: () => '***',
+  cardNumber: (value) => (value.length > 6 ? `${value.slice(0, 6)}…` : value),
+};
+
+/** Keys that would reach an object's prototype when copied. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return Object.prototype.toString.call(value) === '[object Object]';
+}
+
+/**
+ * What a violation echoes of the rejected value: scalars as they are, long
+ * strings cut to 100 chars + "…", objects and arrays only by type name (so a
+ * huge payload is never echoed back), secrets masked. `undefined` (a missing
+ * field) becomes `null` so `invalidValue` is always present in the JSON.
+ */
+export function describeInvalidValue(value: unknown, field = ''): unknown {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return 'object';
+  if (typeof value === 'string') {
+    const mask = SECRET_FIELDS[field.slice(field.lastIndexOf('.') + 1)];
+    const shown = mask ? mask(value) : value;
+    return shown.length > INVALID_VALUE_MAX ? `${shown.slice(0, INVALID_VALUE_MAX)}…` : shown;
+  }
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return String(value);
+  return value;
+}
+
+function violation(messageName: string, field: string, error: string, value: unknown): FieldViolation {
+  return { messageProperty: messageName, field, error, invalidValue: describeInvalidValue(value, field) };
+}
+
+/** `a.b`, or `a[0]` when the parent is an array (class-validator names items by index). */
+function childPath(parentPath: string, property: string, parentValue: unknown): string {
+  if (parentPath === '') return property;
+  const isIndex = Array.isArray(parentValue) || (parentValue === undefined && /^\d+$/.test(property));
+  return isIndex ? `${parentPath}[${property}]` : `${parentPath}.${property}`;
+}
+
+/**
+ * One `FieldViolation` per failed constraint, depth first, with the field's
+ * dotted path from the message root (`thirdPartyIdentifiers[0].institutionId`).
+ * An `additionalAmounts` failure is expanded into one violation per bad entry
+ * (`amounts.additionalAmounts.tip.currency`).
+ */
+export function flattenValidationErrors(errors: ValidationError[], messageName: string): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  const walk = (list: ValidationError[], parentPath: string, parentValue: unknown): void => {
+    for (const error of list) {
+      const path = childPath(parentPath, error.property, parentValue);
+      for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+        const entries = constraint === LEDGER_AMOUNT_MAP && 'value' in error ? ledgerAmountMapViolations(error.value) : [];
+        if (entries.length === 0) {
+          violations.push(violation(messageName, path, message, error.value));
+        }
+        for (const entry of entries) {
+          violations.push(violation(messageName, entry.path ? `${path}.${entry.path}` : path, entry.message, entry.value));
+        }
+      }
+      if (error.children && error.children.length > 0) walk(error.children, path, error.value);
+    }
+  };
+  walk(errors, '', undefined);
+  return violations;
+}
+
+/**
+ * The request body as the DTOs should see it: JSON `null` properties dropped
+ * (Jackson-based clients send `"rrn": null` for "absent"; dropping them keeps
+ * optional fields either set or `undefined`, and a required field that is
+ * null is reported as missing), prototype-reaching keys dropped, nesting
+ * bounded. Returns a copy; the raw body is left as received.
+ */
+function normalizeBody(body: unknown, messageName: string): Record<string, unknown> {
+  if (!isPlainObject(body)) {
+    throw new FormatError(FORMAT_ERROR_MESSAGE, [violation(messageName, '', `${messageName} must be a JSON object`, body)]);
+  }
+  const copy = (value: unknown, path: string, depth: number): unknown => {
+    if (depth > MAX_BODY_DEPTH) {
+      const error = `nesting deeper than ${MAX_BODY_DEPTH} levels`;
+      throw new FormatError(FORMAT_ERROR_MESSAGE, [violation(messageName, path, error, value)]);
+    }
+    if (Array.isArray(value)) return value.map((item, i) => copy(item, `${path}[${i}]`, depth + 1));
+    if (!isPlainObject(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== null && !UNSAFE_KEYS.has(key)) out[key] = copy(item, path ? `${path}.${key}` : key, depth + 1);
+    }
+    return out;
+  };
+  return copy(body, '', 0) as Record<string, unknown>;
+}
+
+/** What the exception factory hands back to `transform` (see `MessageValidationPipe`). */
+class ValidationFailure {
+  constructor(readonly errors: ValidationError[]) {}
+}
+
+/**
+ * Nest's `ValidationPipe` turned into the hub's message validator: every
+ * violation of a body becomes one `FieldViolation` in a `FormatError`
+ * (400 FORMAT_ERROR, SPEC §2), whose `messageProperty` is the message name
+ * (the DTO class name without `Dto`: `PaymentRequestDto` → `PaymentRequest`).
+ *
+ * How the pipe learns the message name: `exceptionFactory` receives only the
+ * errors, and one pipe instance serves all requests concurrently, so keeping
+ * the name on `this` would race across the `await` inside `transform`. The
+ * factory therefore just wraps the errors in a `ValidationFailure`, and this
+ * `transform` override, which has `metadata.metatype` in scope, turns that
+ * into the `FormatError`. No per-request state lives on the instance.
+ */
+export class MessageValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true, // unknown properties are ignored (SPEC §2) and never stored
+      forbidNonWhitelisted: false,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: true },
+      stopAtFirstError: false,
+      exceptionFactory: (errors: ValidationError[]) => new ValidationFailure(errors),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const messageName = messageNameOf(metadata);
+    // Nest would validate `null`/no body as `{}` and an array against a
+    // stand-in; a message must be a JSON object, so say exactly that.
+    const input = metadata.type === 'body' && this.toValidate(metadata) ? normalizeBody(value, messageName) : value;
+    try {
+      return await super.transform(input, metadata);
+    } catch (error: unknown) {
+      if (error instanceof ValidationFailure) {
+        throw new FormatError(FORMAT_ERROR_MESSAGE, flattenValidationErrors(error.errors, messageName));
+      }
+      throw error;
+    }
+  }
+}
+
+/** `PaymentRequestDto` → `PaymentRequest`. */
+export function messageNameOf(metadata: ArgumentMetadata): string {
+  const name = metadata.metatype?.name ?? '';
+  return name.replace(/Dto$/, '') || 'Message';
+}
+
+/** The single global pipe (register once, e.g. as `APP_PIPE` or `app.useGlobalPipes`). */
+export function createValidationPipe(): ValidationPipe {
+  return new MessageValidationPipe();
+}

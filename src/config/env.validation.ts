@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { ConfigError, formatIssuePath } from '@app/config/load-hub-config';
+
+/** Log levels the logger understands; `silent` turns logging off (tests). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Typed view of the environment variables the hub reads (see `.env.example`). */
+export interface EnvConfig {
+  /** NODE_ENV, default `development`. */
+  nodeEnv: string;
+  /** NODE_ENV === 'production': turns on the refusals of `assertProductionReady` (SPEC §3). */
+  production: boolean;
+  /** PORT, default 8443; 0 lets the OS pick a free port (tests). */
+  port: number;
+  /** HOST, default `0.0.0.0`. */
+  host: string;
+  /** DATABASE_URL, default `sqlite:data/hub.sqlite`; see {@link parseDatabaseUrl}. */
+  databaseUrl: string;
+  /** HUB_CONFIG, default `config/hub.yaml` (SPEC §9). */
+  hubConfigPath: string;
+  /** DATA_DIR, default `data`; the self-signed development certificate lives here. */
+  dataDir: string;
+  /** TLS_DISABLED, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_REQUIRE_CLIENT_CERT (SPEC §3). */
+  tls: {
+    disabled: boolean;
+    certFile?: string;
+    keyFile?: string;
+    caFile?: string;
+    requireClientCert: boolean;
+  };
+  /** BODY_LIMIT_BYTES, default 65536 (SPEC §2: larger bodies get 413). */
+  bodyLimitBytes: number;
+  /** LOG_LEVEL, default `info`. */
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** INSTANCE_ID: optional name of this hub instance (heartbeats, logs; SPEC §10). */
+  instanceId?: string;
+}
+
+/** Storage selected by DATABASE_URL (SPEC §9). */
+export type DatabaseTarget = { type: 'sqlite'; file: string } | { type: 'postgres'; url: string };
+
+/**
+ * Splits DATABASE_URL into a storage target: `sqlite:<path>` (relative,
+ * absolute or `:memory:`) or a `postgres://` / `postgresql://` URL.
+ * Throws an Error saying what is accepted otherwise.
+ */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file.trim() === '') throw new Error('sqlite: needs a file path, e.g. sqlite:data/hub.sqlite');
+    return { type: 'sqlite', file };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    try {
+      new URL(url);
+    } catch {
+      throw new Error('is not a valid PostgreSQL URL');
+    }
+    return { type: 'postgres', url };
+  }
+  throw new Error("must start with 'sqlite:', 'postgres://' or 'postgresql://'");
+}
+
+/*
+ * Every variable arrives as a string or not at all. An empty value (`PORT=` in
+ * a .env file or a compose template with an unset substitution) is treated as
+ * unset, so it takes the default rather than failing on "".
+ */
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().optional(),
+);
+
+function withDefault(value: string) {
+  return optionalText.transform((v) => v ?? value);
+}
+
+/* Only the two spellings the docs give: a typo like `ture` must not mean false. */
+const flag = optionalText.pipe(
+  z
+    .enum(['true', 'false'], { errorMap: () => ({ message: "must be 'true' or 'false'" }) })
+    .optional()
+    .transform((v) => v === 'true'),
+);
+
+function integer(fallback: number, min: number, max: number) {
+  return optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+      .optional()
+      .transform((v) => (v === undefined ? fallback : Number(v)))
+      .pipe(
+        z
+          .number()
+          .min(min, `must be a whole number from ${min} to ${max}`)
+          .max(max, `must be a whole number from ${min} to ${max}`),
+      ),
+  );
+}
+
+const databaseUrl = withDefault('sqlite:data/hub.sqlite').superRefine((url, ctx) => {
+  try {
+    parseDatabaseUrl(url);
+  } catch (err) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+  }
+});
+
+/** Keys are the variable names, so zod's issue paths name the bad variable. */
+const envSchema = z
+  .object({
+    NODE_ENV: withDefault('development'),
+    PORT: integer(8443, 0, 65535),
+    HOST: withDefault('0.0.0.0'),
+    DATABASE_URL: databaseUrl,
+    HUB_CONFIG: withDefault('config/hub.yaml'),
+    DATA_DIR: withDefault('data'),
+    TLS_DISABLED: flag,
+    TLS_CERT_FILE: optionalText,
+    TLS_KEY_FILE: optionalText,
+    TLS_CA_FILE: optionalText,
+    TLS_REQUIRE_CLIENT_CERT: flag,
+    BODY_LIMIT_BYTES: integer(65536, 1, 100 * 1024 * 1024),
+    LOG_LEVEL: optionalText.pipe(
+      z
+        .enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) })
+        .default('info'),
+    ),
+    INSTANCE_ID: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes, underscores or colons')
+        .optional(),
+    ),
+  })
+  .superRefine((e, ctx) => {
+    const problem = (variable: string, message: string) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message });
+    // A certificate without its key (or the reverse) cannot serve TLS; failing
+    // here beats silently falling back to a self-signed certificate.
+    if (!e.TLS_DISABLED && (e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
+      const [missing, given] = e.TLS_CERT_FILE ? ['TLS_KEY_FILE', 'TLS_CERT_FILE'] : ['TLS_CERT_FILE', 'TLS_KEY_FILE'];
+      problem(missing, `must be set when ${given} is (certificate and key go together)`);
+    }
+    if (e.TLS_REQUIRE_CLIENT_CERT && !e.TLS_CA_FILE) {
+      problem('TLS_REQUIRE_CLIENT_CERT', 'needs TLS_CA_FILE (the CA that signs client certificates)');
+    }
+    // Asking for mutual TLS while turning TLS off is contradictory; refusing
+    // keeps an operator from believing clients are being authenticated.
+    if (e.TLS_REQUIRE_CLIENT_CERT && e.TLS_DISABLED) {
+      problem('TLS_REQUIRE_CLIENT_CERT', 'cannot be true when TLS_DISABLED=true');
+    }
+  });
+
+/**
+ * Reads and validates the hub's environment variables. Throws a
+ * {@link ConfigError} listing every bad variable (`  - PORT: must be …`), so a
+ * bad setting stops start-up before anything listens.
+ */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+    throw new ConfigError('Invalid environment', problems);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    hubConfigPath: e.HUB_CONFIG,
+    dataDir: e.DATA_DIR,
+    tls: {
+      disabled: e.TLS_DISABLED,
+      certFile: e.TLS_CERT_FILE,
+      keyFile: e.TLS_KEY_FILE,
+      caFile: e.TLS_CA_FILE,
+      requireClientCert: e.TLS_REQUIRE_CLIENT_CERT,
+    },
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+    ...(e.INSTANCE_ID !== undefined && { instanceId: e.INSTANCE_ID }),
+  };
+}

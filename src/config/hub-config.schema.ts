@@ -1,0 +1,313 @@
+import { z } from 'zod';
+import { isPasswordHash } from '@app/auth/password-hash';
+
+/** How an institution's password is known: plaintext from the environment, or a stored scrypt hash. */
+export type Secret = { kind: 'plain'; value: string } | { kind: 'scrypt'; hash: string };
+
+/** Who may call the hub (SPEC §3): the Basic-auth username is `id`. */
+export interface InstitutionConfig {
+  id: string;
+  name: string;
+  role: 'retailer' | 'partner' | 'operator';
+  secret: Secret;
+}
+
+/** Where payments scanned by a partner go (SPEC §8, §9). */
+export interface PartnerConfig {
+  id: string;
+  /** Connector name; the partner registry checks it names a registered connector. */
+  connector: string;
+  baseUrl?: string;
+  username?: string;
+  /** Outgoing Basic-auth password, read from the environment at load time. */
+  password?: string;
+  /** `ca` is the PEM text of `tls.caFile` (read at load time). */
+  tls: { ca?: string; rejectUnauthorized: boolean };
+  /** Per-partner override of `timeouts.partnerTimeoutMs`, already resolved. */
+  timeoutMs: number;
+  /** Connector-specific settings, validated by the connector. */
+  options: Record<string, unknown>;
+}
+
+/** The operator's validated, resolved config file (SPEC §9). */
+export interface HubConfig {
+  hub: { institutionId: string; name: string };
+  qr: { providerId: string; templateTag: number; defaultTtlSeconds: number };
+  timeouts: { scanWaitMs: number; partnerTimeoutMs: number; earlyScanGraceMs: number; retailerTimeoutMs: number };
+  saf: { initialDelayMs: number; maxDelayMs: number; leaseMs: number; batchSize: number };
+  institutions: InstitutionConfig[];
+  partners: PartnerConfig[];
+  /** The file this was loaded from (absolute when loaded with `loadHubConfig`). */
+  sourcePath: string;
+}
+
+/** What the schema needs from outside: env vars for `{ env: NAME }` and a way to read CA files. */
+export interface HubConfigContext {
+  env: NodeJS.ProcessEnv;
+  /** Reads a CA file named in the config (relative to the config file); throws with a reason. */
+  readCaFile(file: string): string;
+}
+
+// ---------------------------------------------------------------- helpers
+
+/*
+ * Unknown keys are refused, not stripped: in a payments config a typo such as
+ * `scanWaitMS` silently ignored would run the hub on a default the operator
+ * thinks they changed. The check runs as a preprocess step so an unknown key
+ * is reported together with every other problem in the same object.
+ */
+function strictSection<T extends z.ZodRawShape>(
+  shape: T,
+  opts: { typeMessage?: string; unknownKey?: (key: string) => string } = {},
+) {
+  const known = Object.keys(shape);
+  return z.preprocess(
+    (value, ctx) => {
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        for (const key of Object.keys(value).filter((k) => !known.includes(k))) {
+          const message = opts.unknownKey?.(key) ?? unknownKeyMessage(key, known);
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message });
+        }
+      }
+      return value;
+    },
+    z.object(shape, { invalid_type_error: opts.typeMessage ?? 'must be a mapping (key: value)' }),
+  );
+}
+
+function unknownKeyMessage(key: string, known: string[]): string {
+  const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+  return near ? `unknown key; did you mean '${near}'?` : `unknown key; allowed keys: ${known.join(', ')}`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/* YAML turns unquoted `1234` into a number (and drops leading zeros), so ids must be quoted strings. */
+const text = z
+  .string({ invalid_type_error: 'must be a string (quote it in YAML, e.g. "1234")' })
+  .trim()
+  .min(1, 'must not be empty');
+
+/* Ids are Basic-auth usernames (SPEC §3), which cannot hold ':'. */
+const id = text.pipe(z.string().regex(/^[^\s:]+$/, "must not contain spaces or ':' (it is a Basic-auth username)"));
+
+function int(min: number, max: number) {
+  const range = `must be a whole number from ${min} to ${max}`;
+  return z.number({ invalid_type_error: 'must be a number' }).int(range).min(min, range).max(max, range);
+}
+
+const envName = z
+  .string({ invalid_type_error: 'must be an environment variable name' })
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+function readEnv(ctx: HubConfigContext, name: string, issues: z.RefinementCtx): string {
+  const value = ctx.env[name];
+  if (value === undefined || value === '') {
+    issues.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['env'],
+      message: `environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`,
+    });
+  }
+  return value ?? '';
+}
+
+function uniqueIds(what: string) {
+  return (items: { id: string }[], ctx: z.RefinementCtx) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const first = seen.get(item.id);
+      if (first === undefined) seen.set(item.id, i);
+      else {
+        const message = `duplicate ${what} id '${item.id}' (also ${what}s[${first}])`;
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'id'], message });
+      }
+    });
+  };
+}
+
+function custom(ctx: z.RefinementCtx, path: (string | number)[], message: string): void {
+  ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
+}
+
+// ----------------------------------------------------------------- schema
+
+/**
+ * Builds the zod schema for the hub config file (SPEC §9). It validates the
+ * shape and the cross-field rules, and resolves secrets and CA files through
+ * `ctx`, so every problem is reported in one pass with its key path.
+ */
+export function createHubConfigSchema(ctx: HubConfigContext) {
+  const institutionPassword = strictSection(
+    { env: envName.optional(), hash: z.string({ invalid_type_error: 'must be a string' }).optional() },
+    { typeMessage: 'must be { env: NAME } or { hash: "scrypt$…" }; plaintext passwords are refused' },
+  ).transform((p, issues): Secret => {
+    if ((p.env === undefined) === (p.hash === undefined)) {
+      custom(issues, [], 'give exactly one of { env: NAME } or { hash: "scrypt$…" }');
+    }
+    if (p.hash !== undefined) {
+      if (!isPasswordHash(p.hash)) {
+        custom(issues, ['hash'], 'is not a valid scrypt$N$r$p$salt$hash string (make one with `npm run hash-password`)');
+      }
+      return { kind: 'scrypt', hash: p.hash };
+    }
+    return { kind: 'plain', value: p.env === undefined ? '' : readEnv(ctx, p.env, issues) };
+  });
+
+  /* Outgoing passwords must be plaintext at runtime (the hub sends them), and
+     plaintext secrets in the file are refused, so the environment is the only source. */
+  const partnerPassword = strictSection(
+    { env: envName },
+    {
+      typeMessage: 'must be { env: NAME }; plaintext secrets are refused in the config file',
+      unknownKey: () => 'not accepted; outgoing passwords come only from the environment: { env: NAME }',
+    },
+  ).transform((p, issues) => readEnv(ctx, p.env, issues));
+
+  const institution = strictSection({
+    id,
+    name: text,
+    role: z.enum(['retailer', 'partner', 'operator'], {
+      errorMap: (issue, c) =>
+        issue.code === 'invalid_enum_value' ? { message: 'must be retailer, partner or operator' } : { message: c.defaultError },
+    }),
+    password: institutionPassword,
+  }).transform((i): InstitutionConfig => ({ id: i.id, name: i.name, role: i.role, secret: i.password }));
+
+  const partnerTls = strictSection({
+    caFile: text.optional(),
+    rejectUnauthorized: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+  }).transform((t, issues): PartnerConfig['tls'] => {
+    let ca: string | undefined;
+    if (t.caFile !== undefined) {
+      try {
+        ca = ctx.readCaFile(t.caFile);
+        if (!ca.includes('-----BEGIN CERTIFICATE-----')) custom(issues, ['caFile'], 'does not contain a PEM certificate');
+      } catch (err) {
+        custom(issues, ['caFile'], `cannot be read: ${(err as Error).message}`);
+      }
+    }
+    return { ...(ca !== undefined && { ca }), rejectUnauthorized: t.rejectUnauthorized ?? true };
+  });
+
+  const partner = strictSection({
+    id,
+    connector: text,
+    baseUrl: text
+      .pipe(z.string().url('must be a URL'))
+      .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+      .optional(),
+    username: text.optional(),
+    password: partnerPassword.optional(),
+    tls: partnerTls.default({}),
+    timeoutMs: int(1, 600_000).optional(),
+    options: z.record(z.string(), z.unknown(), { invalid_type_error: 'must be a mapping' }).default({}),
+  }).superRefine((p, issues) => {
+    // Basic auth needs both halves; half a credential is a config mistake.
+    if (p.username !== undefined && p.password === undefined) custom(issues, ['password'], 'required when username is set');
+    if (p.password !== undefined && p.username === undefined) custom(issues, ['username'], 'required when password is set');
+  });
+
+  const timeouts = strictSection({
+    scanWaitMs: int(1, 600_000).default(30_000),
+    partnerTimeoutMs: int(1, 600_000).default(25_000),
+    earlyScanGraceMs: int(0, 600_000).default(0),
+    retailerTimeoutMs: int(1, 600_000).default(60_000),
+  }).superRefine((t, issues) => {
+    const sum = t.scanWaitMs + t.partnerTimeoutMs;
+    if (sum > t.retailerTimeoutMs) {
+      custom(
+        issues,
+        ['partnerTimeoutMs'],
+        `timeouts.scanWaitMs (${t.scanWaitMs}) + timeouts.partnerTimeoutMs (${t.partnerTimeoutMs}) = ${sum} exceeds ` +
+          `timeouts.retailerTimeoutMs (${t.retailerTimeoutMs}); the retailer would give up first (SPEC §5.6)`,
+      );
+    }
+  });
+
+  const saf = strictSection({
+    initialDelayMs: int(1, 3_600_000).default(1_000),
+    maxDelayMs: int(1, 86_400_000).default(60_000),
+    leaseMs: int(1_000, 30_000).default(30_000), // SPEC §10: leases of at most 30 s
+    batchSize: int(1, 10_000).default(100),
+  }).superRefine((s, issues) => {
+    if (s.maxDelayMs < s.initialDelayMs) {
+      custom(issues, ['maxDelayMs'], `must be at least saf.initialDelayMs (${s.initialDelayMs})`);
+    }
+  });
+
+  return strictSection(
+    {
+      hub: strictSection({ institutionId: id.default('qr-hub'), name: text.default('QR Hub') }).default({}),
+      qr: strictSection({
+        // 10 chars of TLV framing + a 32-char tranId leave 59 for the provider
+        // id inside the 99-char merchant account template (SPEC §4).
+        providerId: text.pipe(z.string().regex(/^[\x20-\x7e]{1,59}$/, 'must be 1-59 printable ASCII characters')).default('za.co.elec'),
+        templateTag: int(26, 51).default(26), // EMVCo merchant account information templates
+        defaultTtlSeconds: int(1, 31_536_000).default(300),
+      }).default({}),
+      timeouts: timeouts.default({}),
+      saf: saf.default({}),
+      institutions: z
+        .array(institution, { required_error: 'Required (list who may call the hub)', invalid_type_error: 'must be a list' })
+        .min(1, 'must list at least one institution')
+        .superRefine(uniqueIds('institution')),
+      partners: z.array(partner, { invalid_type_error: 'must be a list' }).default([]).superRefine(uniqueIds('partner')),
+    },
+    { typeMessage: 'must be a YAML mapping with hub, qr, timeouts, saf, institutions and partners' },
+  )
+    .superRefine((c, issues) => {
+      const { scanWaitMs, retailerTimeoutMs } = c.timeouts;
+      c.partners.forEach((p, i) => {
+        // A partner that sends scans must be able to authenticate as a partner (SPEC §3).
+        const inst = c.institutions.find((x) => x.id === p.id);
+        if (inst?.role !== 'partner') {
+          const why = inst ? `has role ${inst.role}` : 'is not listed';
+          custom(issues, ['partners', i, 'id'], `needs an institution with the same id and role partner ('${p.id}' ${why})`);
+        }
+        if (p.timeoutMs !== undefined && scanWaitMs + p.timeoutMs > retailerTimeoutMs) {
+          custom(
+            issues,
+            ['partners', i, 'timeoutMs'],
+            `timeouts.scanWaitMs (${scanWaitMs}) + partners[${i}].timeoutMs (${p.timeoutMs}) exceeds ` +
+              `timeouts.retailerTimeoutMs (${retailerTimeoutMs}) (SPEC §5.6)`,
+          );
+        }
+      });
+      // An advice call that outlives its outbox lease could be claimed and sent
+      // again by another worker at the same time (SPEC §10).
+      const slowest = Math.max(c.timeouts.partnerTimeoutMs, ...c.partners.map((p) => p.timeoutMs ?? 0));
+      if (slowest >= c.saf.leaseMs) {
+        custom(issues, ['saf', 'leaseMs'], `must be greater than the longest partner timeout (${slowest} ms)`);
+      }
+    })
+    .transform((c): Omit<HubConfig, 'sourcePath'> => ({
+      hub: c.hub,
+      qr: c.qr,
+      timeouts: c.timeouts,
+      saf: c.saf,
+      institutions: c.institutions,
+      partners: c.partners.map(
+        (p): PartnerConfig => ({
+          id: p.id,
+          connector: p.connector,
+          ...(p.baseUrl !== undefined && { baseUrl: p.baseUrl }),
+          ...(p.username !== undefined && { username: p.username }),
+          ...(p.password !== undefined && { password: p.password }),
+          tls: p.tls,
+          timeoutMs: p.timeoutMs ?? c.timeouts.partnerTimeoutMs,
+          options: p.options,
+        }),
+      ),
+    }));
+}

@@ -1,0 +1,10 @@
+import { Advice } from '@app/advices/advice.entity';
+import { DeliveryAttempt } from '@app/advices/saf/delivery-attempt.entity';
+import { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
+import { AuditMessage } from '@app/audit/audit-message.entity';
+import { HubInstance } from '@app/instances/hub-instance.entity';
+import { Payment } from '@app/payments/payment.entity';
+import { QrCode } from '@app/qr-codes/qr-code.entity';
+import { Scan } from '@app/scans/scan.entity';
+
+export const ENTITIES = [QrCode, Payment, Scan, Advice, OutboxEntry, DeliveryAttempt, AuditMessage, HubInstance];

@@ -1,0 +1,29 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/config/app-config';
+import { parseDatabaseUrl } from '@app/config/env.validation';
+import { dataSourceOptions } from './data-source';
+import { Database } from './database';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig): Promise<DataSource> => {
+        const dataSource = new DataSource(dataSourceOptions(parseDatabaseUrl(config.env.databaseUrl)));
+        return dataSource.initialize();
+      },
+    },
+    { provide: Database, inject: [DataSource], useFactory: (ds: DataSource) => new Database(ds) },
+  ],
+  exports: [DataSource, Database],
+})
+export class PersistenceModule implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly database: Database) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}

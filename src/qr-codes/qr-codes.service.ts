@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config/app-config';
+import { Clock } from '@app/clock/clock';
+import type { CreateQrCodeRequestDto } from '@app/common/dto/create-qr-code-request.dto';
+import type { CreateQrCodeResponse } from '@app/common/dto/create-qr-code-response';
+import { FormatError } from '@app/errors/hub-error';
+import { buildMerchantQr, QrScheme } from './emv-tlv';
+import { QrCode } from './qr-code.entity';
+import { QrCodesRepository } from './qr-codes.repository';
+
+const DEFAULT_SCHEME: QrScheme = 'ELECTRUM_MERCHANT_MINIMAL';
+
+/** Issues QR codes (SPEC §4). */
+@Injectable()
+export class QrCodesService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly repository: QrCodesRepository,
+  ) {}
+
+  async create(request: CreateQrCodeRequestDto): Promise<CreateQrCodeResponse> {
+    const now = this.clock.now();
+    const props = request.qrProperties;
+    const expiresAt = this.expiry(props.expiryDate, now);
+    const scheme = props.scheme ?? DEFAULT_SCHEME;
+    const value = props.value ?? request.amounts?.requestAmount;
+    // SPEC §4: 128 random bits, 32 hex chars — unguessable, URL-safe, short to scan.
+    const tranId = randomBytes(16).toString('hex');
+    const merchant = request.originator.merchant;
+    const qrCode = buildMerchantQr({
+      scheme,
+      templateTag: this.config.hub.qr.templateTag,
+      providerId: this.config.hub.qr.providerId,
+      tranId,
+      merchantCategoryCode: merchant?.merchantType,
+      currency: value?.currency,
+      amountMinor: value?.amount,
+      countryCode: merchant?.merchantName?.country,
+      merchantName: merchant?.merchantName?.name,
+      merchantCity: merchant?.merchantName?.city,
+    });
+
+    const record: QrCode = {
+      tranId,
+      requestId: request.id,
+      clientId: request.client.id,
+      terminalId: request.originator.terminalId,
+      merchantId: merchant?.merchantId ?? null,
+      amount: value?.amount ?? null,
+      currency: value?.currency ?? null,
+      overPaymentAllowed: props.overPaymentAllowed ?? false,
+      partPaymentAllowed: props.partPaymentAllowed ?? false,
+      singleUse: props.singleUse ?? false,
+      scheme,
+      qrCode,
+      expiryText: props.expiryDate ?? null,
+      expiresAt,
+      paidByPaymentId: null,
+      createdAt: now,
+    };
+    await this.repository.insert(record);
+
+    return {
+      id: request.id,
+      time: new Date(now).toISOString(),
+      originator: request.originator,
+      client: request.client,
+      thirdPartyIdentifiers: [
+        ...(request.thirdPartyIdentifiers ?? []),
+        { institutionId: this.config.hub.hub.institutionId, transactionIdentifier: tranId },
+      ],
+      ...(request.rrn !== undefined && { rrn: request.rrn }),
+      ...(request.stan !== undefined && { stan: request.stan }),
+      ...(request.amounts !== undefined && { amounts: request.amounts }),
+      ...(request.customer !== undefined && { customer: request.customer }),
+      qrProperties: {
+        ...props,
+        scheme,
+        singleUse: record.singleUse,
+        overPaymentAllowed: record.overPaymentAllowed,
+        partPaymentAllowed: record.partPaymentAllowed,
+        expiryDate: props.expiryDate ?? new Date(expiresAt).toISOString(),
+      },
+      tranId,
+      qrCode,
+    };
+  }
+
+  private expiry(expiryDate: string | undefined, now: number): number {
+    if (expiryDate === undefined) return now + this.config.hub.qr.defaultTtlSeconds * 1000;
+    const at = Date.parse(expiryDate);
+    if (!(at > now)) {
+      throw new FormatError('expiryDate must be in the future', [
+        {
+          messageProperty: 'CreateQrCodeRequest',
+          field: 'qrProperties.expiryDate',
+          error: 'expiryDate must be a future date-time',
+          invalidValue: expiryDate,
+        },
+      ]);
+    }
+    return at;
+  }
+}

@@ -1,0 +1,37 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { JsonObject, jsonColumn, timeColumn } from '@app/persistence/column-types';
+
+export type ScanStatus = 'ACCEPTED' | 'DECLINED';
+
+/**
+ * A partner's scan notification (SPEC §6). Every scan is kept; only one
+ * ACCEPTED scan per tranId may exist (partial unique index in the migration).
+ */
+@Entity('scans')
+@Index('idx_scans_tran_id', ['tranId'])
+export class Scan {
+  @PrimaryColumn({ name: 'id', type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ name: 'tran_id', type: 'varchar', length: 64 })
+  tranId!: string;
+
+  @Column({ name: 'partner_id', type: 'varchar', length: 256 })
+  partnerId!: string;
+
+  @Column({ name: 'status', type: 'varchar', length: 16 })
+  status!: ScanStatus;
+
+  @Column({ name: 'payment_id', type: 'varchar', length: 64, nullable: true })
+  paymentId!: string | null;
+
+  /** Forwarded upstream in the PaymentRequest; never logged (SPEC §3). */
+  @Column({ name: 'partner_payment_token', type: 'text', nullable: true })
+  partnerPaymentToken!: string | null;
+
+  @Column(jsonColumn({ name: 'body' }))
+  body!: JsonObject | null;
+
+  @Column(timeColumn({ name: 'created_at' }))
+  createdAt!: number;
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { ScansController } from './scans.controller';
+
+@Module({ controllers: [ScansController] })
+export class ScansModule {}
