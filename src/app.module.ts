@@ -7,6 +7,8 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ErrorsModule } from './errors/errors.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { RepositoriesModule } from './persistence/repositories.module';
+import { InstancesModule } from './instances/instances.module';
 import { QrCodesModule } from './qr-codes/qr-codes.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ScansModule } from './scans/scans.module';
@@ -22,6 +24,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
         PersistenceModule,
+        RepositoriesModule,
+        InstancesModule,
         AuditModule,
         ErrorsModule,
         AuthModule,

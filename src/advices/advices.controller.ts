@@ -1,24 +1,33 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { Roles } from '@app/auth/auth.decorators';
+import type { Principal } from '@app/auth/principal';
 import { PaymentConfirmationDto } from '@app/common/dto/payment-confirmation.dto';
 import { PaymentReversalDto } from '@app/common/dto/payment-reversal.dto';
-import { FunctionNotSupportedError } from '@app/errors/hub-error';
+import { JsonObject } from '@app/persistence/column-types';
+import { AdvicesService } from './advices.service';
 
+/**
+ * Advices carry no `client` field, so ownership is checked against the
+ * payment: another client's payment is answered as if it did not exist (SPEC §3).
+ */
 @Controller('qr/v1/payments')
 export class AdvicesController {
-  /** confirmPayment (SPEC §7). */
+  constructor(private readonly advices: AdvicesService) {}
+
+  /** confirmPayment (SPEC §7): 202 with the confirmation echoed. */
   @Post('confirmations')
   @HttpCode(202)
   @Roles('retailer')
-  confirm(@Body() _advice: PaymentConfirmationDto): never {
-    throw new FunctionNotSupportedError();
+  confirm(@Body() advice: PaymentConfirmationDto, @Req() req: Request & { user: Principal }): Promise<JsonObject> {
+    return this.advices.accept('CONFIRMATION', advice, req.user.id);
   }
 
-  /** reversePayment (SPEC §7). */
+  /** reversePayment (SPEC §7): 202 with the reversal echoed; 404 means nothing to reverse. */
   @Post('reversals')
   @HttpCode(202)
   @Roles('retailer')
-  reverse(@Body() _advice: PaymentReversalDto): never {
-    throw new FunctionNotSupportedError();
+  reverse(@Body() advice: PaymentReversalDto, @Req() req: Request & { user: Principal }): Promise<JsonObject> {
+    return this.advices.accept('REVERSAL', advice, req.user.id);
   }
 }

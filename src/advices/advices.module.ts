@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { PaymentsModule } from '@app/payments/payments.module';
 import { AdvicesController } from './advices.controller';
+import { AdvicesService } from './advices.service';
 
-@Module({ controllers: [AdvicesController] })
+@Module({ imports: [PaymentsModule], controllers: [AdvicesController], providers: [AdvicesService] })
 export class AdvicesModule {}

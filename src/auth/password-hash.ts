@@ -47,14 +47,7 @@ interface ScryptHash {
 export async function hashPassword(plain: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await deriveKey(plain, salt, KEY_BYTES, DEFAULT_N, DEFAULT_R, DEFAULT_P);
-  return [
-    SCHEME,
-    DEFAULT_N,
-    DEFAULT_R,
-    DEFAULT_P,
-    salt.toString('base64'),
-    key.toString('base64'),
-  ].join('$');
+  return [SCHEME, DEFAULT_N, DEFAULT_R, DEFAULT_P, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 /**
@@ -99,14 +92,7 @@ function parsePasswordHash(s: unknown): ScryptHash | undefined {
   return { N, r, p, salt, key };
 }
 
-function deriveKey(
-  plain: string,
-  salt: Buffer,
-  keyLength: number,
-  N: number,
-  r: number,
-  p: number,
-): Promise<Buffer> {
+function deriveKey(plain: string, salt: Buffer, keyLength: number, N: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(plain, salt, keyLength, { N, r, p, maxmem: SCRYPT_MAXMEM }, (err, key) =>
       err ? reject(err) : resolve(key),

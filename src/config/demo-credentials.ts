@@ -11,6 +11,4 @@ export const DEMO_CREDENTIALS = Object.freeze({
 });
 
 /** The demo passwords, refused in production by `assertProductionReady`. */
-export const DEMO_PASSWORDS: readonly string[] = Object.freeze(
-  Object.values(DEMO_CREDENTIALS).map((c) => c.password),
-);
+export const DEMO_PASSWORDS: readonly string[] = Object.freeze(Object.values(DEMO_CREDENTIALS).map((c) => c.password));

@@ -123,9 +123,7 @@ const envSchema = z
     TLS_REQUIRE_CLIENT_CERT: flag,
     BODY_LIMIT_BYTES: integer(65536, 1, 100 * 1024 * 1024),
     LOG_LEVEL: optionalText.pipe(
-      z
-        .enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) })
-        .default('info'),
+      z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
     ),
     INSTANCE_ID: optionalText.pipe(
       z

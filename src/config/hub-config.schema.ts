@@ -113,11 +113,7 @@ const envName = z
 function readEnv(ctx: HubConfigContext, name: string, issues: z.RefinementCtx): string {
   const value = ctx.env[name];
   if (value === undefined || value === '') {
-    issues.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ['env'],
-      message: `environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`,
-    });
+    custom(issues, ['env'], `environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`);
   }
   return value ?? '';
 }
@@ -128,10 +124,7 @@ function uniqueIds(what: string) {
     items.forEach((item, i) => {
       const first = seen.get(item.id);
       if (first === undefined) seen.set(item.id, i);
-      else {
-        const message = `duplicate ${what} id '${item.id}' (also ${what}s[${first}])`;
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'id'], message });
-      }
+      else custom(ctx, [i, 'id'], `duplicate ${what} id '${item.id}' (also ${what}s[${first}])`);
     });
   };
 }
@@ -141,6 +134,8 @@ function custom(ctx: z.RefinementCtx, path: (string | number)[], message: string
 }
 
 // ----------------------------------------------------------------- schema
+
+const BAD_HASH = 'is not a valid scrypt$N$r$p$salt$hash string (make one with `npm run hash-password`)';
 
 /**
  * Builds the zod schema for the hub config file (SPEC §9). It validates the
@@ -156,9 +151,7 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       custom(issues, [], 'give exactly one of { env: NAME } or { hash: "scrypt$…" }');
     }
     if (p.hash !== undefined) {
-      if (!isPasswordHash(p.hash)) {
-        custom(issues, ['hash'], 'is not a valid scrypt$N$r$p$salt$hash string (make one with `npm run hash-password`)');
-      }
+      if (!isPasswordHash(p.hash)) custom(issues, ['hash'], BAD_HASH);
       return { kind: 'scrypt', hash: p.hash };
     }
     return { kind: 'plain', value: p.env === undefined ? '' : readEnv(ctx, p.env, issues) };
@@ -179,7 +172,9 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
     name: text,
     role: z.enum(['retailer', 'partner', 'operator'], {
       errorMap: (issue, c) =>
-        issue.code === 'invalid_enum_value' ? { message: 'must be retailer, partner or operator' } : { message: c.defaultError },
+        issue.code === 'invalid_enum_value'
+          ? { message: 'must be retailer, partner or operator' }
+          : { message: c.defaultError },
     }),
     password: institutionPassword,
   }).transform((i): InstitutionConfig => ({ id: i.id, name: i.name, role: i.role, secret: i.password }));
@@ -192,7 +187,8 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
     if (t.caFile !== undefined) {
       try {
         ca = ctx.readCaFile(t.caFile);
-        if (!ca.includes('-----BEGIN CERTIFICATE-----')) custom(issues, ['caFile'], 'does not contain a PEM certificate');
+        if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+          custom(issues, ['caFile'], 'does not contain a PEM certificate');
       } catch (err) {
         custom(issues, ['caFile'], `cannot be read: ${(err as Error).message}`);
       }
@@ -214,8 +210,10 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
     options: z.record(z.string(), z.unknown(), { invalid_type_error: 'must be a mapping' }).default({}),
   }).superRefine((p, issues) => {
     // Basic auth needs both halves; half a credential is a config mistake.
-    if (p.username !== undefined && p.password === undefined) custom(issues, ['password'], 'required when username is set');
-    if (p.password !== undefined && p.username === undefined) custom(issues, ['username'], 'required when password is set');
+    if (p.username !== undefined && p.password === undefined)
+      custom(issues, ['password'], 'required when username is set');
+    if (p.password !== undefined && p.username === undefined)
+      custom(issues, ['username'], 'required when password is set');
   });
 
   const timeouts = strictSection({
@@ -252,17 +250,25 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       qr: strictSection({
         // 10 chars of TLV framing + a 32-char tranId leave 59 for the provider
         // id inside the 99-char merchant account template (SPEC §4).
-        providerId: text.pipe(z.string().regex(/^[\x20-\x7e]{1,59}$/, 'must be 1-59 printable ASCII characters')).default('za.co.elec'),
+        providerId: text
+          .pipe(z.string().regex(/^[\x20-\x7e]{1,59}$/, 'must be 1-59 printable ASCII characters'))
+          .default('za.co.elec'),
         templateTag: int(26, 51).default(26), // EMVCo merchant account information templates
         defaultTtlSeconds: int(1, 31_536_000).default(300),
       }).default({}),
       timeouts: timeouts.default({}),
       saf: saf.default({}),
       institutions: z
-        .array(institution, { required_error: 'Required (list who may call the hub)', invalid_type_error: 'must be a list' })
+        .array(institution, {
+          required_error: 'Required (list who may call the hub)',
+          invalid_type_error: 'must be a list',
+        })
         .min(1, 'must list at least one institution')
         .superRefine(uniqueIds('institution')),
-      partners: z.array(partner, { invalid_type_error: 'must be a list' }).default([]).superRefine(uniqueIds('partner')),
+      partners: z
+        .array(partner, { invalid_type_error: 'must be a list' })
+        .default([])
+        .superRefine(uniqueIds('partner')),
     },
     { typeMessage: 'must be a YAML mapping with hub, qr, timeouts, saf, institutions and partners' },
   )
@@ -273,7 +279,11 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
         const inst = c.institutions.find((x) => x.id === p.id);
         if (inst?.role !== 'partner') {
           const why = inst ? `has role ${inst.role}` : 'is not listed';
-          custom(issues, ['partners', i, 'id'], `needs an institution with the same id and role partner ('${p.id}' ${why})`);
+          custom(
+            issues,
+            ['partners', i, 'id'],
+            `needs an institution with the same id and role partner ('${p.id}' ${why})`,
+          );
         }
         if (p.timeoutMs !== undefined && scanWaitMs + p.timeoutMs > retailerTimeoutMs) {
           custom(
@@ -292,22 +302,8 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       }
     })
     .transform((c): Omit<HubConfig, 'sourcePath'> => ({
-      hub: c.hub,
-      qr: c.qr,
-      timeouts: c.timeouts,
-      saf: c.saf,
-      institutions: c.institutions,
-      partners: c.partners.map(
-        (p): PartnerConfig => ({
-          id: p.id,
-          connector: p.connector,
-          ...(p.baseUrl !== undefined && { baseUrl: p.baseUrl }),
-          ...(p.username !== undefined && { username: p.username }),
-          ...(p.password !== undefined && { password: p.password }),
-          tls: p.tls,
-          timeoutMs: p.timeoutMs ?? c.timeouts.partnerTimeoutMs,
-          options: p.options,
-        }),
-      ),
+      ...c,
+      // zod leaves absent optional keys out, so a partner keeps only the keys it was given.
+      partners: c.partners.map((p): PartnerConfig => ({ ...p, timeoutMs: p.timeoutMs ?? c.timeouts.partnerTimeoutMs })),
     }));
 }

@@ -39,7 +39,9 @@ export function loadHubConfig(path: string, env: NodeJS.ProcessEnv = process.env
     yamlText = readFileSync(sourcePath, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
-    throw new ConfigError(`Invalid hub config ${sourcePath}`, [`cannot read the file (${reason}); HUB_CONFIG names it`]);
+    throw new ConfigError(`Invalid hub config ${sourcePath}`, [
+      `cannot read the file (${reason}); HUB_CONFIG names it`,
+    ]);
   }
   return parseHubConfig(yamlText, { sourcePath, env });
 }
@@ -81,7 +83,9 @@ export function parseHubConfig(yamlText: string, opts: { sourcePath: string; env
   });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw fail(parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}${lineOf(doc, lineCounter, i.path)}`));
+    throw fail(
+      parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}${lineOf(doc, lineCounter, i.path)}`),
+    );
   }
   return { ...parsed.data, sourcePath };
 }

@@ -1,16 +1,25 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { IdentityFrom, Roles } from '@app/auth/auth.decorators';
 import { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
-import { FunctionNotSupportedError } from '@app/errors/hub-error';
+import type { PaymentResponse } from '@app/common/dto/payment-response';
+import { PaymentsService } from './payments.service';
 
 @Controller('qr/v1/payments')
 export class PaymentsController {
-  /** pay (SPEC §5). */
+  constructor(private readonly payments: PaymentsService) {}
+
+  /** pay (SPEC §5): held open until the partner's scan, then 201 PaymentResponse. */
   @Post()
   @HttpCode(201)
   @Roles('retailer')
   @IdentityFrom('client')
-  pay(@Body() _request: PaymentRequestDto): never {
-    throw new FunctionNotSupportedError();
+  pay(@Body() request: PaymentRequestDto, @Req() req: Request): Promise<PaymentResponse> {
+    // The response closing before it was written means the retailer hung up.
+    return this.payments.pay(request, (onGone) => {
+      req.res?.once('close', () => {
+        if (!req.res?.writableFinished) onGone();
+      });
+    });
   }
 }

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { QrCodesController } from './qr-codes.controller';
-import { QrCodesRepository } from './qr-codes.repository';
 import { QrCodesService } from './qr-codes.service';
 
 @Module({
   controllers: [QrCodesController],
-  providers: [QrCodesService, QrCodesRepository],
-  exports: [QrCodesService, QrCodesRepository],
+  providers: [QrCodesService],
+  exports: [QrCodesService],
 })
 export class QrCodesModule {}

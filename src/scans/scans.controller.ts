@@ -1,16 +1,18 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { IdentityFrom, Roles } from '@app/auth/auth.decorators';
 import { ScanNotificationDto } from '@app/common/dto/scan-notification.dto';
-import { FunctionNotSupportedError } from '@app/errors/hub-error';
+import { ScansService } from './scans.service';
 
 @Controller('qr/v1/scans')
 export class ScansController {
-  /** notifyScan (SPEC §6). */
+  constructor(private readonly scans: ScansService) {}
+
+  /** notifyScan (SPEC §6): 202 with an empty body. */
   @Post()
   @HttpCode(202)
   @Roles('partner')
   @IdentityFrom('partner')
-  notifyScan(@Body() _scan: ScanNotificationDto): never {
-    throw new FunctionNotSupportedError();
+  async notifyScan(@Body() scan: ScanNotificationDto): Promise<void> {
+    await this.scans.notify(scan);
   }
 }

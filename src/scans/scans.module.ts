@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { PaymentsModule } from '@app/payments/payments.module';
+import { PartnersModule } from '@app/partners/partners.module';
 import { ScansController } from './scans.controller';
+import { ScansService } from './scans.service';
 
-@Module({ controllers: [ScansController] })
+@Module({ imports: [PaymentsModule, PartnersModule], controllers: [ScansController], providers: [ScansService] })
 export class ScansModule {}

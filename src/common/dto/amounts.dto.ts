@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
@@ -73,7 +74,11 @@ export function ledgerAmountMapViolations(map: unknown): MapEntryViolation[] {
   const violations: MapEntryViolation[] = [];
   for (const [key, entry] of entries) {
     if (key.length === 0 || key.length > MAP_KEY_MAX) {
-      violations.push({ path: key, message: `additionalAmounts keys must be 1 to ${MAP_KEY_MAX} characters`, value: key });
+      violations.push({
+        path: key,
+        message: `additionalAmounts keys must be 1 to ${MAP_KEY_MAX} characters`,
+        value: key,
+      });
     }
     if (!isObjectLike(entry)) {
       violations.push({ path: key, message: `${key} must be a LedgerAmount object`, value: entry });
@@ -113,7 +118,10 @@ export function IsLedgerAmountMap(options?: ValidationOptions): PropertyDecorato
 function toLedgerAmountMap({ value }: { value: unknown }): unknown {
   if (!isObjectLike(value)) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, entry]) => [key, isObjectLike(entry) ? plainToInstance(LedgerAmountDto, entry) : entry]),
+    Object.entries(value).map(([key, entry]) => [
+      key,
+      isObjectLike(entry) ? plainToInstance(LedgerAmountDto, entry) : entry,
+    ]),
   );
 }
 

@@ -1,5 +1,15 @@
+import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsEmail, IsObject, IsOptional, IsRFC3339, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsEmail,
+  IsObject,
+  IsOptional,
+  IsRFC3339,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { FREE_TEXT_MAX } from '@app/common/dto/institution.dto';
 
 /** Swagger `Address`; its unanchored patterns are anchored so they constrain the whole value. */

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsRFC3339, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { LedgerAmountDto } from '@app/common/dto/amounts.dto';

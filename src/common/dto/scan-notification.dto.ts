@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

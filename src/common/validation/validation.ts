@@ -21,6 +21,20 @@ const SECRET_FIELDS: Record<string, (value: string) => string> = {
   cardNumber: (value) => (value.length > 6 ? `${value.slice(0, 6)}…` : value),
 };
 
+/**
+ * class-validator constraints that check a value's type. When one fails, the
+ * property's other constraints (length, range, pattern, nested) fail only as
+ * a consequence ("amount must not be less than 0" for "100") and are left out:
+ * every property still gets reported, with the message that explains it.
+ */
+const TYPE_CONSTRAINTS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isObject', 'isArray']);
+
+function relevantConstraints(constraints: Record<string, string> | undefined): Array<[string, string]> {
+  const failed = Object.entries(constraints ?? {});
+  const typeFailures = failed.filter(([name]) => TYPE_CONSTRAINTS.has(name));
+  return typeFailures.length > 0 ? typeFailures : failed;
+}
+
 /** Keys that would reach an object's prototype when copied. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -59,7 +73,7 @@ function childPath(parentPath: string, property: string, parentValue: unknown): 
 }
 
 /**
- * One `FieldViolation` per failed constraint, depth first, with the field's
+ * One `FieldViolation` per failed constraint (but see `TYPE_CONSTRAINTS`), depth first, with the field's
  * dotted path from the message root (`thirdPartyIdentifiers[0].institutionId`).
  * An `additionalAmounts` failure is expanded into one violation per bad entry
  * (`amounts.additionalAmounts.tip.currency`).
@@ -69,13 +83,16 @@ export function flattenValidationErrors(errors: ValidationError[], messageName: 
   const walk = (list: ValidationError[], parentPath: string, parentValue: unknown): void => {
     for (const error of list) {
       const path = childPath(parentPath, error.property, parentValue);
-      for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-        const entries = constraint === LEDGER_AMOUNT_MAP && 'value' in error ? ledgerAmountMapViolations(error.value) : [];
+      for (const [constraint, message] of relevantConstraints(error.constraints)) {
+        const entries =
+          constraint === LEDGER_AMOUNT_MAP && 'value' in error ? ledgerAmountMapViolations(error.value) : [];
         if (entries.length === 0) {
           violations.push(violation(messageName, path, message, error.value));
         }
         for (const entry of entries) {
-          violations.push(violation(messageName, entry.path ? `${path}.${entry.path}` : path, entry.message, entry.value));
+          violations.push(
+            violation(messageName, entry.path ? `${path}.${entry.path}` : path, entry.message, entry.value),
+          );
         }
       }
       if (error.children && error.children.length > 0) walk(error.children, path, error.value);
@@ -94,7 +111,9 @@ export function flattenValidationErrors(errors: ValidationError[], messageName: 
  */
 function normalizeBody(body: unknown, messageName: string): Record<string, unknown> {
   if (!isPlainObject(body)) {
-    throw new FormatError(FORMAT_ERROR_MESSAGE, [violation(messageName, '', `${messageName} must be a JSON object`, body)]);
+    throw new FormatError(FORMAT_ERROR_MESSAGE, [
+      violation(messageName, '', `${messageName} must be a JSON object`, body),
+    ]);
   }
   const copy = (value: unknown, path: string, depth: number): unknown => {
     if (depth > MAX_BODY_DEPTH) {

@@ -86,6 +86,16 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         ],
       }),
     );
+    // One payment at a time may hold a QR code (waiting for its scan or in flight upstream).
+    await q.createIndex(
+      'payments',
+      new TableIndex({
+        name: 'uq_payments_active_tran_id',
+        columnNames: ['tran_id'],
+        isUnique: true,
+        where: "state IN ('WAITING_SCAN', 'SENDING')",
+      }),
+    );
     await q.createTable(
       new Table({
         name: 'scans',

@@ -1,0 +1,46 @@
+import { ErrorType } from '@app/errors/error-type';
+import { HubError } from '@app/errors/hub-error';
+import type { Payment } from '@app/payments/payment.entity';
+import type { AdviceKind } from './advice.entity';
+
+/** What an accepted advice does to its payment. */
+export type AdviceAction =
+  | 'forward' // queue the advice upstream and settle the payment
+  | 'nothing' // accept (202) with no upstream call
+  | 'reverse-when-answered' // the payment is in flight upstream: reverse it once the partner answers
+  | 'close-wait'; // the payment still waits for its scan: close it, nothing went upstream
+
+/**
+ * SPEC §7 as a table: the effect of a confirmation or reversal on a payment
+ * in each state, or the error it gets.
+ */
+export function decideAdvice(kind: AdviceKind, payment: Payment): AdviceAction | HubError {
+  const settled = (message: string) => new HubError(ErrorType.ACCOUNT_ALREADY_SETTLED, message, 400);
+  const notApproved = new HubError(ErrorType.TRANSACTION_NOT_SUPPORTED, 'Payment was not approved', 400);
+  if (kind === 'CONFIRMATION') {
+    switch (payment.state) {
+      case 'APPROVED':
+        if (payment.settlement === 'REVERSED') return settled('Payment already reversed');
+        return payment.settlement === 'CONFIRMED' ? 'nothing' : 'forward';
+      case 'UNKNOWN':
+        return settled('Payment already reversed');
+      case 'WAITING_SCAN':
+      case 'SENDING':
+        return new HubError(ErrorType.TRANSACTION_NOT_SUPPORTED, 'Payment not yet complete', 400);
+      default:
+        return notApproved;
+    }
+  }
+  switch (payment.state) {
+    case 'APPROVED':
+      if (payment.settlement === 'CONFIRMED') return settled('Payment already confirmed');
+      return payment.settlement === 'REVERSED' ? 'nothing' : 'forward';
+    case 'SENDING':
+      return payment.reversalRequested ? 'nothing' : 'reverse-when-answered';
+    case 'WAITING_SCAN':
+      return 'close-wait';
+    default:
+      // Declined, never scanned, closed, or already reversed by the hub itself (timeout reversal).
+      return 'nothing';
+  }
+}

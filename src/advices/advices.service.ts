@@ -1,0 +1,188 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import stringify from 'safe-stable-stringify';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '@app/config/app-config';
+import { Clock } from '@app/clock/clock';
+import type { BasicAdviceDto } from '@app/common/dto/payment-confirmation.dto';
+import { DuplicateRecordError, HubError, InvalidAmountError, RecordNotFoundError } from '@app/errors/hub-error';
+import { JsonObject } from '@app/persistence/column-types';
+import { Database, isUniqueViolation } from '@app/persistence/database';
+import { Payment } from '@app/payments/payment.entity';
+import { PaymentsRepository } from '@app/payments/payments.repository';
+import { ScanWaiter } from '@app/payments/scan-waiter.service';
+import { buildUpstreamAdvice, withoutUndefined } from '@app/payments/upstream-messages';
+import { Advice, AdviceKind } from './advice.entity';
+import { AdviceAction, decideAdvice } from './advice-decision';
+import { AdvicesRepository } from './advices.repository';
+import { AdviceForwarder } from './saf/advice-forwarder.service';
+import { OutboxRepository } from './saf/outbox.repository';
+
+/**
+ * `confirmPayment` and `reversePayment` (SPEC §7): stored before they are
+ * acknowledged, idempotent by advice id, and forwarded to the partner by the
+ * AdviceForwarder. The advice, the payment's new state and the outbox row
+ * are written in one transaction.
+ */
+@Injectable()
+export class AdvicesService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly db: Database,
+    private readonly advices: AdvicesRepository,
+    private readonly payments: PaymentsRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly forwarder: AdviceForwarder,
+    private readonly waiter: ScanWaiter,
+  ) {}
+
+  /** Accepts the advice (the caller answers 202 with its echo) or throws the error to answer. */
+  async accept(kind: AdviceKind, advice: BasicAdviceDto, clientId: string): Promise<JsonObject> {
+    const body = withoutUndefined(advice as unknown as JsonObject);
+    const hash = contentHash(kind, body);
+    const repeat = await this.replayIfKnown(advice.id, kind, hash, clientId, body);
+    if (repeat) return repeat;
+    let queued = false;
+    let closedWait: string | null = null;
+    try {
+      const outcome = await this.db.transaction(async (em) => {
+        const payment = await this.payments.find(advice.requestId, em);
+        if (!payment || payment.clientId !== clientId) {
+          // SPEC §7: an unknown request; a reversal of it is remembered so the request is declined if it comes.
+          if (kind === 'REVERSAL') await this.store(em, advice.id, kind, hash, clientId, null, 404, body);
+          return notFound(advice);
+        }
+        const action = this.checkedAction(kind, payment, advice);
+        if (action instanceof HubError) return action;
+        await this.store(em, advice.id, kind, hash, clientId, payment.id, 202, body);
+        const applied = await this.apply(em, kind, action, payment, advice);
+        queued = applied === 'forward';
+        if (applied === 'close-wait') closedWait = payment.id;
+        return null;
+      });
+      if (outcome) throw outcome;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // The same advice id raced in twice: answer as for a repeat.
+      const raced = await this.replayIfKnown(advice.id, kind, hash, clientId, body);
+      if (raced) return raced;
+      throw error;
+    }
+    if (queued) this.forwarder.wake();
+    if (closedWait) this.waiter.end(closedWait, 'disconnected');
+    return body;
+  }
+
+  /** A repeated advice gets its first answer again; the same id with other content is a duplicate. */
+  private async replayIfKnown(
+    id: string,
+    kind: AdviceKind,
+    hash: string,
+    clientId: string,
+    body: JsonObject,
+  ): Promise<JsonObject | null> {
+    const previous = await this.advices.find(id);
+    if (!previous) return null;
+    if (previous.kind !== kind || previous.contentHash !== hash || previous.clientId !== clientId) {
+      throw new DuplicateRecordError('Advice id reused with other content', { originalId: previous.requestId });
+    }
+    if (previous.answerStatus === 404) throw notFound(body as unknown as BasicAdviceDto);
+    return body;
+  }
+
+  private checkedAction(kind: AdviceKind, payment: Payment, advice: BasicAdviceDto): AdviceAction | HubError {
+    const action = decideAdvice(kind, payment);
+    if (action instanceof HubError) return withIds(action, advice, payment);
+    const final = advice.amounts?.approvedAmount;
+    if (final && payment.state === 'APPROVED') {
+      // SPEC §7: an advice may settle at most what was approved.
+      if (final.currency !== payment.currency || final.amount > (payment.approvedAmount ?? 0)) {
+        return new InvalidAmountError('Amount exceeds approved amount', { tranId: payment.tranId, originalId: advice.requestId });
+      }
+    }
+    return action;
+  }
+
+  private async apply(
+    em: EntityManager,
+    kind: AdviceKind,
+    action: AdviceAction,
+    payment: Payment,
+    advice: BasicAdviceDto,
+  ): Promise<AdviceAction> {
+    const now = this.clock.now();
+    if (action === 'close-wait') {
+      if (await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now })) return action;
+      return this.apply(em, kind, decideOrNothing(kind, await this.payments.find(payment.id, em)), payment, advice);
+    }
+    if (action === 'reverse-when-answered') {
+      if (await this.payments.transition(em, payment.id, 'SENDING', { reversalRequested: true, updatedAt: now })) return action;
+      const current = await this.payments.find(payment.id, em);
+      return this.apply(em, kind, decideOrNothing(kind, current), current ?? payment, advice);
+    }
+    if (action !== 'forward') return action;
+    const settlement = kind === 'CONFIRMATION' ? 'CONFIRMED' : 'REVERSED';
+    await this.payments.update(em, payment.id, { settlement, updatedAt: now });
+    const id = randomUUID();
+    const extra = {
+      reversalReason: (advice as { reversalReason?: string }).reversalReason,
+      amounts: advice.amounts,
+      stan: advice.stan,
+      rrn: advice.rrn,
+    };
+    await this.outbox.insert(em, {
+      id,
+      paymentId: payment.id,
+      partnerId: payment.partnerId ?? '',
+      kind,
+      sourceAdviceId: advice.id,
+      body: buildUpstreamAdvice(kind, payment, id, new Date(now).toISOString(), this.config.hub.hub, extra),
+      status: 'PENDING',
+      attempts: 0,
+      nextAttemptAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+      resolvedBy: null,
+      createdAt: now,
+      updatedAt: now,
+      deliveredAt: null,
+    });
+    return action;
+  }
+
+  private store(
+    em: EntityManager,
+    id: string,
+    kind: AdviceKind,
+    contentHash: string,
+    clientId: string,
+    paymentId: string | null,
+    answerStatus: number,
+    body: JsonObject,
+  ): Promise<void> {
+    const row: Advice = { id, kind, requestId: String(body.requestId), clientId, paymentId, contentHash, answerStatus, body, createdAt: this.clock.now() };
+    return this.advices.insert(em, row);
+  }
+}
+
+function decideOrNothing(kind: AdviceKind, payment: Payment | null): AdviceAction {
+  if (!payment) return 'nothing';
+  const action = decideAdvice(kind, payment);
+  return action instanceof HubError ? 'nothing' : action;
+}
+
+function notFound(advice: BasicAdviceDto): HubError {
+  return new RecordNotFoundError('Payment not found', { originalId: advice.requestId, tranId: advice.tranId });
+}
+
+function withIds(error: HubError, advice: BasicAdviceDto, payment: Payment): HubError {
+  return new HubError(error.errorType, error.message, error.status, { originalId: advice.requestId, tranId: payment.tranId });
+}
+
+/** Same content = same advice; `time` may differ when a sender repeats it (SPEC §7). */
+function contentHash(kind: AdviceKind, body: JsonObject): string {
+  const { time: _time, ...content } = body;
+  return createHash('sha256').update(kind).update(stringify(content) ?? '').digest('hex');
+}

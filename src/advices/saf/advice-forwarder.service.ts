@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@app/config/app-config';
+import { Clock, TimerHandle } from '@app/clock/clock';
+import { ErrorDetail } from '@app/errors/error-detail';
+import { ErrorType } from '@app/errors/error-type';
+import { HubInstanceService } from '@app/instances/hub-instance.service';
+import { PartnerOutcome } from '@app/partners/partner-connector';
+import { PartnerRegistry } from '@app/partners/partner-registry.service';
+import { AuditService } from '@app/audit/audit.service';
+import { OutboxEntry } from './outbox-entry.entity';
+import { OutboxRepository } from './outbox.repository';
+
+const IDLE_POLL_MS = 1_000;
+
+/**
+ * Delivers queued advices to partners (store-and-forward, SPEC §7): claims
+ * due entries under a lease, sends each through its partner's connector, and
+ * on an unknown outcome tries again later with capped exponential backoff and
+ * jitter. A failed (final) answer parks the entry for an operator.
+ */
+@Injectable()
+export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AdviceForwarder.name);
+  private timer: TimerHandle | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly partners: PartnerRegistry,
+    private readonly instance: HubInstanceService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.wake();
+  }
+
+  /** Something was queued: look now rather than at the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) this.clock.clearTimer(this.timer);
+    this.timer = null;
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const { batchSize, leaseMs } = this.config.hub.saf;
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const now = this.clock.now();
+        const batch = await this.outbox.claimDue(this.instance.id, now, now + leaseMs, batchSize);
+        if (batch.length === 0) break;
+        await Promise.all(batch.map((entry) => this.deliver(entry)));
+        if (batch.length < batchSize) break;
+      }
+      await this.scheduleNext();
+    } catch (error) {
+      this.logger.warn(`advice delivery pass failed: ${(error as Error).message}`);
+      this.schedule(IDLE_POLL_MS);
+    }
+  }
+
+  private async scheduleNext(): Promise<void> {
+    const due = await this.outbox.nextDueAt();
+    const wait = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, due - this.clock.now()));
+    this.schedule(wait);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) this.clock.clearTimer(this.timer);
+    this.timer = this.clock.setTimer(() => {
+      this.timer = null;
+      this.wake();
+    }, ms);
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    const partner = this.partners.get(entry.partnerId);
+    const started = this.clock.now();
+    const outcome: PartnerOutcome = partner
+      ? await this.send(entry, partner.connector, partner.config.timeoutMs)
+      : { kind: 'failed', status: 0, error: notConfigured(entry.partnerId) };
+    const now = this.clock.now();
+    const attempts = entry.attempts + 1;
+    const changes: Partial<OutboxEntry> =
+      outcome.kind === 'successful'
+        ? { status: 'DELIVERED', attempts, deliveredAt: now, updatedAt: now, lastError: null }
+        : outcome.kind === 'failed'
+          ? { status: 'PARKED', attempts, updatedAt: now, lastError: describe(outcome) }
+          : { attempts, updatedAt: now, lastError: describe(outcome), nextAttemptAt: now + this.backoff(attempts) };
+    const status = outcome.kind === 'unknown' ? (outcome.status ?? null) : outcome.status;
+    await this.outbox.settle(entry, this.instance.id, changes, {
+      outboxId: entry.id,
+      instanceId: this.instance.id,
+      outcome: outcome.kind,
+      httpStatus: status,
+      detail: outcome.kind === 'successful' ? null : describe(outcome),
+      createdAt: now,
+    });
+    await this.audit.record({
+      direction: 'OUT',
+      operation: entry.kind === 'CONFIRMATION' ? 'confirmPayment' : 'reversePayment',
+      messageId: entry.id,
+      tranId: (entry.body as { tranId?: string } | null)?.tranId ?? null,
+      institutionId: entry.partnerId,
+      httpStatus: status,
+      outcome: outcome.kind,
+      requestBody: entry.body,
+      responseBody: outcome.kind === 'successful' ? outcome.body : outcome.kind === 'failed' ? outcome.error : null,
+      durationMs: now - started,
+    });
+    if (outcome.kind === 'failed') {
+      this.logger.warn(`advice ${entry.id} for payment ${entry.paymentId} parked: ${describe(outcome)}`);
+    }
+  }
+
+  private async send(entry: OutboxEntry, connector: { confirm: Send; reverse: Send }, timeoutMs: number): Promise<PartnerOutcome> {
+    const body = entry.body ?? {};
+    try {
+      return entry.kind === 'CONFIRMATION'
+        ? await connector.confirm(body, { timeoutMs })
+        : await connector.reverse(body, { timeoutMs });
+    } catch (error) {
+      // A connector that throws has told us nothing: the advice's fate is unknown.
+      return { kind: 'unknown', reason: `connector error: ${(error as Error).message}` };
+    }
+  }
+
+  /** Capped exponential backoff with "equal jitter": half fixed, half random. */
+  private backoff(attempts: number): number {
+    const { initialDelayMs, maxDelayMs } = this.config.hub.saf;
+    const capped = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempts - 1, 30));
+    return Math.round(capped / 2 + (Math.random() * capped) / 2);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) this.clock.clearTimer(this.timer);
+    await this.running;
+    await this.outbox.releaseLeases(this.instance.id).catch(() => undefined);
+  }
+}
+
+type Send = (advice: Record<string, unknown>, options: { timeoutMs: number }) => Promise<PartnerOutcome>;
+
+function describe(outcome: PartnerOutcome): string {
+  if (outcome.kind === 'unknown') return outcome.reason;
+  if (outcome.kind === 'failed') return `${outcome.status} ${outcome.error.errorType}: ${outcome.error.errorMessage}`;
+  return `${outcome.status}`;
+}
+
+function notConfigured(partnerId: string): ErrorDetail {
+  return { id: randomUUID(), errorType: ErrorType.ROUTING_ERROR, errorMessage: `Partner ${partnerId} not configured` };
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Database, insertRow } from '@app/persistence/database';
+import { DeliveryAttempt } from './delivery-attempt.entity';
+import { OutboxEntry } from './outbox-entry.entity';
+
+/** The store-and-forward queue (SPEC §7, §10). */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly db: Database) {}
+
+  insert(em: EntityManager, entry: OutboxEntry): Promise<void> {
+    return insertRow(em, OutboxEntry, entry);
+  }
+
+  forPayment(em: EntityManager, paymentId: string, kind: OutboxEntry['kind']): Promise<OutboxEntry | null> {
+    return em.findOneBy(OutboxEntry, { paymentId, kind });
+  }
+
+  /**
+   * Leases up to `limit` due entries to `owner` until `leaseUntil`. On
+   * PostgreSQL rows are picked with FOR UPDATE SKIP LOCKED, so instances never
+   * claim the same row; an expired lease (its instance died) is claimable again.
+   */
+  claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxEntry[]> {
+    return this.db.transaction(async (em) => {
+      let query = em
+        .createQueryBuilder(OutboxEntry, 'o')
+        .where("o.status = 'PENDING'")
+        .andWhere('o.next_attempt_at <= :now', { now })
+        .andWhere('(o.lease_until IS NULL OR o.lease_until < :now)', { now })
+        .orderBy('o.next_attempt_at', 'ASC')
+        .limit(limit);
+      if (this.db.isPostgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const rows = await query.getMany();
+      if (rows.length === 0) return rows;
+      await em
+        .createQueryBuilder()
+        .update(OutboxEntry)
+        .set({ leaseOwner: owner, leaseUntil })
+        .whereInIds(rows.map((r) => r.id))
+        .execute();
+      return rows.map((r) => ({ ...r, leaseOwner: owner, leaseUntil }));
+    });
+  }
+
+  /** Records a delivery attempt and its effect, only while `owner` still holds the lease. */
+  async settle(
+    entry: OutboxEntry,
+    owner: string,
+    changes: Partial<OutboxEntry>,
+    attempt: Omit<DeliveryAttempt, 'seq'>,
+  ): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(OutboxEntry)
+        .set({ ...changes, leaseOwner: null, leaseUntil: null } as Record<string, unknown>)
+        .where('id = :id AND lease_owner = :owner', { id: entry.id, owner })
+        .execute();
+      if ((result.affected ?? 0) === 0) return false;
+      await insertRow(em, DeliveryAttempt, attempt);
+      return true;
+    });
+  }
+
+  /** Gives back every lease this instance holds (graceful shutdown, SPEC §10). */
+  async releaseLeases(owner: string): Promise<void> {
+    await this.db.run((em) =>
+      em
+        .createQueryBuilder()
+        .update(OutboxEntry)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where('lease_owner = :owner', { owner })
+        .execute(),
+    );
+  }
+
+  /** Soonest time any pending entry falls due, for the worker's next wake-up. */
+  async nextDueAt(): Promise<number | null> {
+    const row = await this.db.run((em) =>
+      em
+        .createQueryBuilder(OutboxEntry, 'o')
+        .select('MIN(o.next_attempt_at)', 'due')
+        .where("o.status = 'PENDING'")
+        .getRawOne<{ due: string | number | null }>(),
+    );
+    return row?.due === null || row?.due === undefined ? null : Number(row.due);
+  }
+}

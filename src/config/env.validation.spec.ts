@@ -1,0 +1,114 @@
+import { loadEnv, parseDatabaseUrl } from '@app/config/env.validation';
+import { ConfigError } from '@app/config/load-hub-config';
+
+/** The problem lines of the ConfigError thrown for `env`. */
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadEnv(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/^Invalid environment:\n {2}- /);
+    return [...(err as ConfigError).problems];
+  }
+  throw new Error('expected the environment to be refused');
+}
+
+describe('environment variables (SPEC §3, §9)', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    expect(loadEnv({})).toEqual({
+      nodeEnv: 'development',
+      production: false,
+      port: 8443,
+      host: '0.0.0.0',
+      databaseUrl: 'sqlite:data/hub.sqlite',
+      hubConfigPath: 'config/hub.yaml',
+      dataDir: 'data',
+      tls: { disabled: false, requireClientCert: false },
+      bodyLimitBytes: 65536,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadEnv({ PORT: '', LOG_LEVEL: ' ', TLS_DISABLED: '' })).toMatchObject({ port: 8443, logLevel: 'info' });
+  });
+
+  it('reads every variable', () => {
+    const env = loadEnv({
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://hub:pw@db:5432/hub',
+      HUB_CONFIG: '/etc/hub/hub.yaml',
+      DATA_DIR: '/var/lib/hub',
+      TLS_CERT_FILE: 'cert.pem',
+      TLS_KEY_FILE: 'key.pem',
+      TLS_CA_FILE: 'ca.pem',
+      TLS_REQUIRE_CLIENT_CERT: 'true',
+      BODY_LIMIT_BYTES: '1024',
+      LOG_LEVEL: 'debug',
+      INSTANCE_ID: 'hub-a',
+    });
+    expect(env).toEqual({
+      nodeEnv: 'production',
+      production: true,
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://hub:pw@db:5432/hub',
+      hubConfigPath: '/etc/hub/hub.yaml',
+      dataDir: '/var/lib/hub',
+      tls: { disabled: false, certFile: 'cert.pem', keyFile: 'key.pem', caFile: 'ca.pem', requireClientCert: true },
+      bodyLimitBytes: 1024,
+      logLevel: 'debug',
+      instanceId: 'hub-a',
+    });
+  });
+
+  it.each(['70000', '-1', '80a', '8443.5'])('refuses PORT=%s, naming it', (port) => {
+    expect(problems({ PORT: port })).toEqual(['PORT: must be a whole number from 0 to 65535']);
+  });
+
+  it('names each bad variable', () => {
+    expect(
+      problems({ TLS_DISABLED: 'yes', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://db', BODY_LIMIT_BYTES: '0' }),
+    ).toEqual([
+      "DATABASE_URL: must start with 'sqlite:', 'postgres://' or 'postgresql://'",
+      "TLS_DISABLED: must be 'true' or 'false'",
+      'BODY_LIMIT_BYTES: must be a whole number from 1 to 104857600',
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+
+  it('requires certificate and key together, and a CA for client certificates', () => {
+    expect(problems({ TLS_CERT_FILE: 'cert.pem' })).toEqual([
+      'TLS_KEY_FILE: must be set when TLS_CERT_FILE is (certificate and key go together)',
+    ]);
+    expect(problems({ TLS_REQUIRE_CLIENT_CERT: 'true' })).toEqual([
+      'TLS_REQUIRE_CLIENT_CERT: needs TLS_CA_FILE (the CA that signs client certificates)',
+    ]);
+    expect(problems({ TLS_REQUIRE_CLIENT_CERT: 'true', TLS_CA_FILE: 'ca.pem', TLS_DISABLED: 'true' })).toEqual([
+      'TLS_REQUIRE_CLIENT_CERT: cannot be true when TLS_DISABLED=true',
+    ]);
+    expect(loadEnv({ TLS_DISABLED: 'true' }).tls).toEqual({ disabled: true, requireClientCert: false });
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    ['sqlite:data/hub.sqlite', { type: 'sqlite', file: 'data/hub.sqlite' }],
+    ['sqlite:/abs/x.db', { type: 'sqlite', file: '/abs/x.db' }],
+    ['sqlite::memory:', { type: 'sqlite', file: ':memory:' }],
+    ['postgres://u:p@h:5432/db', { type: 'postgres', url: 'postgres://u:p@h:5432/db' }],
+    ['postgresql://h/db', { type: 'postgres', url: 'postgresql://h/db' }],
+  ])('%s', (url, target) => {
+    expect(parseDatabaseUrl(url)).toEqual(target);
+  });
+
+  it('refuses other schemes and an empty sqlite path', () => {
+    expect(() => parseDatabaseUrl('mysql://h/db')).toThrow(/must start with/);
+    expect(() => parseDatabaseUrl('sqlite:')).toThrow(/needs a file path/);
+    expect(problems({ DATABASE_URL: 'sqlite:' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL: sqlite: needs a file path/),
+    ]);
+  });
+});

@@ -1,0 +1,237 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { Test } from '@nestjs/testing';
+import { verifyPasswordHash } from '@app/auth/password-hash';
+import { AppConfig, loadAppConfig } from '@app/config/app-config';
+import { ConfigModule } from '@app/config/config.module';
+import { DEMO_CREDENTIALS } from '@app/config/demo-credentials';
+import { ConfigError, HubConfig, loadHubConfig, parseHubConfig } from '@app/config/load-hub-config';
+
+const DEMO_PATH = resolve(__dirname, '../../config/hub.yaml');
+const HASH = 'scrypt$16384$8$1$AO4JQTcdUlxZQaaHxnQCYA==$/c7Q/I1SWZii8H5BKT1QKwYN7D/Fe3TwmYbJxOb4QzA=';
+
+/** A small valid config as a plain object, to be tweaked per test. */
+function base(): Record<string, unknown> {
+  return {
+    institutions: [
+      { id: 'shop', name: 'Shop', role: 'retailer', password: { env: 'SHOP_PASSWORD' } },
+      { id: 'wallet', name: 'Wallet', role: 'partner', password: { hash: HASH } },
+    ],
+    partners: [{ id: 'wallet', connector: 'electrum-http', baseUrl: 'https://wallet.example/qr/v1' }],
+  };
+}
+
+const ENV = { SHOP_PASSWORD: 'shop-secret', WALLET_PASSWORD: 'wallet-secret' };
+
+function parse(doc: unknown, env: NodeJS.ProcessEnv = ENV, sourcePath = '/etc/hub/hub.yaml'): HubConfig {
+  return parseHubConfig(typeof doc === 'string' ? doc : stringify(doc), { sourcePath, env });
+}
+
+/** The problem lines of the ConfigError thrown for `doc`. */
+function problems(doc: unknown, env: NodeJS.ProcessEnv = ENV, sourcePath?: string): string[] {
+  try {
+    parse(doc, env, sourcePath);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/^Invalid hub config \S+:\n {2}- /);
+    return [...(err as ConfigError).problems];
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('hub config file (SPEC §9)', () => {
+  it('loads the demo config shipped in config/', async () => {
+    const cfg = loadHubConfig(DEMO_PATH, {});
+    expect(cfg.sourcePath).toBe(DEMO_PATH);
+    expect(cfg.hub).toEqual({ institutionId: 'qr-hub', name: 'QR Hub' });
+    expect(cfg.institutions.map((i) => [i.id, i.role])).toEqual([
+      ['1234', 'retailer'],
+      ['sandbox', 'partner'],
+      ['ops', 'operator'],
+    ]);
+    expect(cfg.partners).toEqual([
+      { id: 'sandbox', connector: 'sandbox', tls: { rejectUnauthorized: true }, timeoutMs: 25000, options: {} },
+    ]);
+    // The hashes in the file are those of the documented demo passwords.
+    const byId = new Map(cfg.institutions.map((i) => [i.id, i.secret]));
+    for (const { username, password } of Object.values(DEMO_CREDENTIALS)) {
+      const secret = byId.get(username);
+      expect(secret?.kind).toBe('scrypt');
+      await expect(verifyPasswordHash(secret?.kind === 'scrypt' ? secret.hash : '', password)).resolves.toBe(true);
+    }
+  });
+
+  it('fills in the documented defaults and resolves secrets', () => {
+    const cfg = parse(base());
+    expect(cfg.qr).toEqual({ providerId: 'za.co.elec', templateTag: 26, defaultTtlSeconds: 300 });
+    expect(cfg.timeouts).toEqual({
+      scanWaitMs: 30000,
+      partnerTimeoutMs: 25000,
+      earlyScanGraceMs: 0,
+      retailerTimeoutMs: 60000,
+    });
+    expect(cfg.saf).toEqual({ initialDelayMs: 1000, maxDelayMs: 60000, leaseMs: 30000, batchSize: 100 });
+    expect(cfg.institutions[0].secret).toEqual({ kind: 'plain', value: 'shop-secret' });
+    expect(cfg.institutions[1].secret).toEqual({ kind: 'scrypt', hash: HASH });
+  });
+
+  it('names a missing required key', () => {
+    const doc = base();
+    delete (doc.institutions as Record<string, unknown>[])[0].role;
+    expect(problems(doc)).toEqual([expect.stringMatching(/^institutions\[0\]\.role: Required \(line \d+\)$/)]);
+  });
+
+  it('refuses a template tag outside 26..51', () => {
+    expect(problems({ ...base(), qr: { templateTag: 60 } })).toEqual([
+      expect.stringMatching(/^qr\.templateTag: must be a whole number from 26 to 51/),
+    ]);
+  });
+
+  it('refuses scanWaitMs + partnerTimeoutMs above the retailer timeout, naming both keys (SPEC §5.6)', () => {
+    const [line] = problems({ ...base(), timeouts: { scanWaitMs: 40000, partnerTimeoutMs: 25000 } });
+    expect(line).toMatch(
+      /^timeouts\.partnerTimeoutMs: timeouts\.scanWaitMs \(40000\) \+ timeouts\.partnerTimeoutMs \(25000\)/,
+    );
+    expect(line).toContain('timeouts.retailerTimeoutMs (60000)');
+  });
+
+  it('applies the same budget to a per-partner timeout override', () => {
+    const doc = base();
+    (doc.partners as Record<string, unknown>[])[0].timeoutMs = 29000;
+    expect(problems({ ...doc, timeouts: { scanWaitMs: 35000 } })).toEqual([
+      expect.stringMatching(/^partners\[0\]\.timeoutMs: timeouts\.scanWaitMs \(35000\) \+ partners\[0\]\.timeoutMs/),
+    ]);
+    expect(parse({ ...doc, timeouts: { scanWaitMs: 30000 } }).partners[0].timeoutMs).toBe(29000);
+  });
+
+  it('names the key and the variable when an { env } secret is not set', () => {
+    expect(problems(base(), {})).toEqual([
+      expect.stringMatching(/^institutions\[0\]\.password\.env: environment variable SHOP_PASSWORD is not set/),
+    ]);
+    expect(problems(base(), { SHOP_PASSWORD: '' })[0]).toContain('SHOP_PASSWORD is empty');
+  });
+
+  it('refuses unknown keys instead of ignoring them, suggesting the intended key', () => {
+    const lines = problems({ ...base(), timeouts: { scanWaitMS: 5000 }, partner: [] });
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^timeouts\.scanWaitMS: unknown key; did you mean 'scanWaitMs'\?/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^partner: unknown key; did you mean 'partners'\?/));
+  });
+
+  it('refuses duplicate institution and partner ids', () => {
+    const doc = base();
+    (doc.institutions as unknown[]).push({ id: 'shop', name: 'Again', role: 'retailer', password: { hash: HASH } });
+    (doc.partners as unknown[]).push({ id: 'wallet', connector: 'sandbox' });
+    const lines = problems(doc);
+    expect(lines).toContainEqual(expect.stringMatching(/^institutions\[2\]\.id: duplicate institution id 'shop'/));
+    expect(lines).toContainEqual(expect.stringMatching(/^partners\[1\]\.id: duplicate partner id 'wallet'/));
+  });
+
+  it('reports YAML syntax errors with their line number', () => {
+    const text = 'hub:\n  name: QR Hub\ninstitutions: [\n  { id: a\nqr: {}\n';
+    expect(problems(text)[0]).toMatch(/^line \d+, column \d+: .* \(YAML syntax error\)$/);
+    expect(problems('qr: {}\nqr: {}\n')).toEqual(['line 2, column 1: Map keys must be unique (YAML syntax error)']);
+  });
+
+  it('requires every partner to be an institution with role partner', () => {
+    const doc = base();
+    (doc.partners as unknown[]).push({ id: 'bank', connector: 'electrum-http' }, { id: 'shop', connector: 'sandbox' });
+    const lines = problems(doc);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^partners\[1\]\.id: needs an institution .* \('bank' is not listed\)/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^partners\[2\]\.id: .*\('shop' has role retailer\)/));
+  });
+
+  it('takes outgoing partner passwords only from the environment', () => {
+    const doc = base();
+    const partner = (doc.partners as Record<string, unknown>[])[0];
+    Object.assign(partner, { username: 'qr-hub', password: { env: 'WALLET_PASSWORD' } });
+    expect(parse(doc).partners[0]).toMatchObject({ username: 'qr-hub', password: 'wallet-secret' });
+
+    partner.password = { value: 'plain' };
+    expect(problems(doc)).toContainEqual(
+      expect.stringMatching(/^partners\[0\]\.password\.value: not accepted; .*\{ env: NAME \}/),
+    );
+    partner.password = 'plain';
+    expect(problems(doc)).toEqual([expect.stringMatching(/^partners\[0\]\.password: must be \{ env: NAME \}/)]);
+    delete partner.password;
+    expect(problems(doc)).toEqual([expect.stringMatching(/^partners\[0\]\.password: required when username is set/)]);
+  });
+
+  it('refuses plaintext and malformed institution passwords', () => {
+    const doc = base();
+    const inst = (doc.institutions as Record<string, unknown>[])[1];
+    inst.password = 'wallet-pass';
+    expect(problems(doc)).toEqual([
+      expect.stringMatching(/^institutions\[1\]\.password: .*plaintext passwords are refused/),
+    ]);
+    inst.password = { hash: 'scrypt$1$2' };
+    expect(problems(doc)).toEqual([expect.stringMatching(/^institutions\[1\]\.password\.hash: is not a valid scrypt/)]);
+  });
+
+  it('refuses unquoted numeric ids, which YAML would turn into numbers', () => {
+    const text = stringify(base()).replace('id: shop', 'id: 01234');
+    expect(problems(text)).toEqual([expect.stringMatching(/^institutions\[0\]\.id: must be a string \(quote it/)]);
+  });
+
+  it('reads tls.caFile relative to the config file, and refuses a missing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    writeFileSync(join(dir, 'wallet-ca.pem'), pem);
+    const doc = base();
+    const partner = (doc.partners as Record<string, unknown>[])[0];
+    partner.tls = { caFile: 'wallet-ca.pem' };
+    expect(parse(doc, ENV, join(dir, 'hub.yaml')).partners[0].tls).toEqual({ ca: pem, rejectUnauthorized: true });
+
+    partner.tls = { caFile: 'missing.pem' };
+    expect(problems(doc, ENV, join(dir, 'hub.yaml'))).toEqual([
+      expect.stringMatching(/^partners\[0\]\.tls\.caFile: cannot be read: ENOENT/),
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checks the store-and-forward settings (SPEC §10)', () => {
+    expect(problems({ ...base(), saf: { initialDelayMs: 5000, maxDelayMs: 1000 } })).toEqual([
+      expect.stringMatching(/^saf\.maxDelayMs: must be at least saf\.initialDelayMs \(5000\)/),
+    ]);
+    expect(problems({ ...base(), saf: { leaseMs: 60000 } })[0]).toMatch(
+      /^saf\.leaseMs: must be a whole number from 1000 to 30000/,
+    );
+    expect(problems({ ...base(), saf: { leaseMs: 20000 } })[0]).toMatch(
+      /^saf\.leaseMs: must be greater than the longest partner timeout \(25000 ms\)/,
+    );
+  });
+
+  it('reports every problem at once', () => {
+    const doc = { ...base(), qr: { templateTag: 99, defaultTtlSeconds: 0 }, hub: { name: '' } };
+    expect(problems(doc)).toHaveLength(3);
+  });
+
+  it('says so when the file is missing or empty', () => {
+    expect(() => loadHubConfig('/nonexistent/hub.yaml', {})).toThrow(
+      /^Invalid hub config \/nonexistent\/hub\.yaml:\n {2}- cannot read the file \(file not found\)/,
+    );
+    expect(problems('# nothing here\n')).toEqual(['(top level): the file is empty']);
+  });
+});
+
+describe('AppConfig and ConfigModule', () => {
+  it('loads env and the file HUB_CONFIG names, and provides them to Nest as AppConfig', async () => {
+    const config = loadAppConfig({ HUB_CONFIG: DEMO_PATH, PORT: '0' });
+    expect(config.env.port).toBe(0);
+    expect(config.hub.sourcePath).toBe(DEMO_PATH);
+
+    const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config)] }).compile();
+    expect(moduleRef.get(AppConfig)).toBe(config);
+  });
+
+  it('stops at a bad environment before reading the file', () => {
+    expect(() => loadAppConfig({ HUB_CONFIG: '/nonexistent.yaml', PORT: 'x' })).toThrow(
+      /^Invalid environment:\n {2}- PORT/,
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { LessThan, MoreThan, Not } from 'typeorm';
+import { AppConfig } from '@app/config/app-config';
+import { Clock, TimerHandle } from '@app/clock/clock';
+import { Database } from '@app/persistence/database';
+import { HubInstance } from './hub-instance.entity';
+
+/** How often an instance says it is alive, and when silence means it is gone (SPEC §10). */
+export const HEARTBEAT_MS = 2_000;
+export const STALE_AFTER_MS = 10_000;
+
+/**
+ * This process's identity among hub instances sharing one database, and its
+ * heartbeat. Another instance's waiting payments are only trusted while that
+ * instance keeps heartbeating.
+ */
+@Injectable()
+export class HubInstanceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly id: string;
+  private readonly logger = new Logger(HubInstanceService.name);
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.id = `${(config.env.instanceId ?? hostname()).slice(0, 40)}-${randomBytes(4).toString('hex')}`;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const now = this.clock.now();
+    await this.db.transaction(async (em) => {
+      // SQLite is one process by definition: every earlier instance is gone.
+      if (!this.db.isPostgres) {
+        await em.update(HubInstance, { stoppedAt: null as unknown as number }, { stoppedAt: now });
+      }
+      await em.insert(HubInstance, { id: this.id, startedAt: now, heartbeatAt: now, stoppedAt: null });
+    });
+    this.schedule();
+  }
+
+  /** Ids of instances that are heartbeating (this one included). */
+  async aliveIds(): Promise<Set<string>> {
+    const since = this.clock.now() - STALE_AFTER_MS;
+    const rows = await this.db.run((em) =>
+      em.find(HubInstance, { select: { id: true }, where: { heartbeatAt: MoreThan(since), stoppedAt: null as unknown as number } }),
+    );
+    return new Set(rows.map((r) => r.id).concat(this.id));
+  }
+
+  async isAlive(instanceId: string): Promise<boolean> {
+    if (instanceId === this.id) return !this.stopped;
+    return (await this.aliveIds()).has(instanceId);
+  }
+
+  /** Instances that stopped or went silent, other than this one. */
+  async deadIds(): Promise<string[]> {
+    const since = this.clock.now() - STALE_AFTER_MS;
+    const rows = await this.db.run((em) =>
+      em.find(HubInstance, {
+        select: { id: true, stoppedAt: true, heartbeatAt: true },
+        where: [
+          { id: Not(this.id), heartbeatAt: LessThan(since) },
+          { id: Not(this.id), stoppedAt: MoreThan(0) },
+        ],
+      }),
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = this.clock.setTimer(() => void this.beat(), HEARTBEAT_MS);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.db.run((em) => em.update(HubInstance, { id: this.id }, { heartbeatAt: this.clock.now() }));
+    } catch (error) {
+      this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+    }
+    this.schedule();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) this.clock.clearTimer(this.timer);
+    try {
+      await this.db.run((em) => em.update(HubInstance, { id: this.id }, { stoppedAt: this.clock.now() }));
+    } catch {
+      // The database may already be gone; silence marks us dead soon enough.
+    }
+  }
+}

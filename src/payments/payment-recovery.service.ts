@@ -1,0 +1,79 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Clock, TimerHandle } from '@app/clock/clock';
+import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
+import { HEARTBEAT_MS, HubInstanceService } from '@app/instances/hub-instance.service';
+import { Database } from '@app/persistence/database';
+import { PaymentRouter } from './payment-router.service';
+import { PaymentsRepository } from './payments.repository';
+
+const SWEEP_MS = HEARTBEAT_MS * 2;
+
+/**
+ * Cleans up after hub instances that died (SPEC §10): a payment that was
+ * waiting for its scan is closed (its retailer lost the connection and will
+ * reverse), and one that was in flight upstream gets a timeout reversal.
+ * Runs at start-up and then periodically, so it also covers instances that
+ * die while others keep running.
+ */
+@Injectable()
+export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(PaymentRecovery.name);
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly payments: PaymentsRepository,
+    private readonly router: PaymentRouter,
+    private readonly forwarder: AdviceForwarder,
+    private readonly instance: HubInstanceService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sweep();
+  }
+
+  /** One pass; returns how many payments were closed and reversed. */
+  async sweep(): Promise<{ closed: number; reversed: number }> {
+    let closed = 0;
+    let reversed = 0;
+    try {
+      const dead = await this.instance.deadIds();
+      const orphans = await this.payments.heldBy(dead, ['WAITING_SCAN', 'SENDING']);
+      const now = this.clock.now();
+      for (const payment of orphans) {
+        await this.db.transaction(async (em) => {
+          if (payment.state === 'WAITING_SCAN') {
+            if (await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now })) closed++;
+            return;
+          }
+          const changes = { state: 'UNKNOWN' as const, updatedAt: now };
+          if (await this.payments.transition(em, payment.id, 'SENDING', changes)) {
+            await this.router.queueReversal(em, { ...payment, ...changes }, 'TIMEOUT', now);
+            reversed++;
+          }
+        });
+      }
+      if (closed + reversed > 0) {
+        this.logger.warn(`recovered payments of stopped instances: ${closed} closed, ${reversed} timeout reversals queued`);
+        this.forwarder.wake();
+      }
+    } catch (error) {
+      this.logger.warn(`recovery sweep failed: ${(error as Error).message}`);
+    }
+    this.schedule();
+    return { closed, reversed };
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) this.clock.clearTimer(this.timer);
+    this.timer = this.clock.setTimer(() => void this.sweep(), SWEEP_MS);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
+    if (this.timer) this.clock.clearTimer(this.timer);
+  }
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '@app/config/app-config';
+import { Clock } from '@app/clock/clock';
+import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
+import type { PaymentResponse } from '@app/common/dto/payment-response';
+import { AuditService } from '@app/audit/audit.service';
+import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
+import { OutboxRepository } from '@app/advices/saf/outbox.repository';
+import { ErrorType, isErrorType } from '@app/errors/error-type';
+import { LateAnswer, PartnerOutcome } from '@app/partners/partner-connector';
+import { PartnerRegistry } from '@app/partners/partner-registry.service';
+import { JsonObject } from '@app/persistence/column-types';
+import { Database } from '@app/persistence/database';
+import { QrCode } from '@app/qr-codes/qr-code.entity';
+import { ScansRepository } from '@app/scans/scans.repository';
+import { Payment } from './payment.entity';
+import { PartnerDeclinedError, UpstreamUnavailableError } from './payment-errors';
+import { PaymentsRepository } from './payments.repository';
+import { buildPaymentResponse, buildUpstreamAdvice, buildUpstreamRequest, HubIdentity } from './upstream-messages';
+
+/**
+ * Sends a matched payment to its partner and settles the outcome (SPEC §5.5):
+ * approved → 201, declined → 400 with the partner's errorType, unknown → a
+ * stored timeout reversal and 503. Each outcome and any advice it owes are
+ * written in one transaction.
+ */
+@Injectable()
+export class PaymentRouter {
+  private readonly logger = new Logger(PaymentRouter.name);
+  private readonly hub: HubIdentity;
+
+  constructor(
+    config: AppConfig,
+    private readonly clock: Clock,
+    private readonly db: Database,
+    private readonly payments: PaymentsRepository,
+    private readonly scans: ScansRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly partners: PartnerRegistry,
+    private readonly forwarder: AdviceForwarder,
+    private readonly audit: AuditService,
+  ) {
+    this.hub = config.hub.hub;
+  }
+
+  async route(payment: Payment): Promise<PaymentResponse> {
+    const retailer = payment.request as unknown as PaymentRequestDto;
+    const registered = this.partners.get(payment.partnerId ?? '');
+    const scan = await this.scans.forPayment(payment.id);
+    const partner = { id: payment.partnerId ?? '', name: scan ? scanPartnerName(scan.body) : retailer.partner?.name ?? '' };
+    const sentAt = this.clock.now();
+    const upstream = buildUpstreamRequest(
+      retailer,
+      this.hub,
+      { id: partner.id, name: partner.name || (registered?.config.id ?? partner.id) },
+      payment.upstreamId!,
+      new Date(sentAt).toISOString(),
+      scan?.partnerPaymentToken,
+    );
+    const outcome: PartnerOutcome = registered
+      ? await registered.connector
+          .pay(upstream, { timeoutMs: registered.config.timeoutMs, onLateAnswer: (a) => void this.recordLate(payment, a) })
+          .catch((error: unknown) => ({ kind: 'unknown' as const, reason: `connector error: ${(error as Error).message}` }))
+      : { kind: 'unknown', reason: 'partner not configured' };
+    await this.auditCall(payment, upstream, outcome, sentAt);
+
+    if (outcome.kind === 'successful') {
+      const approved = approvedAmount(outcome.body, payment);
+      if (approved !== null) return this.approve(payment, retailer, upstream, outcome.body ?? {}, approved, partner);
+      this.logger.warn(`payment ${payment.id}: partner approval unreadable, reversing`);
+    }
+    if (outcome.kind === 'failed') return this.decline(payment, upstream, outcome);
+    return this.giveUp(payment, upstream);
+  }
+
+  private async approve(
+    payment: Payment,
+    retailer: PaymentRequestDto,
+    upstream: JsonObject,
+    body: JsonObject,
+    approved: number,
+    partner: { id: string; name: string },
+  ): Promise<PaymentResponse> {
+    const now = this.clock.now();
+    const response = buildPaymentResponse(retailer, body, partner, approved, new Date(now).toISOString(), this.hub);
+    let reverse = false;
+    const won = await this.db.transaction(async (em) => {
+      const current = await this.payments.find(payment.id, em);
+      reverse = current?.reversalRequested ?? false;
+      const changes: Partial<Payment> = {
+        state: 'APPROVED',
+        approvedAmount: approved,
+        upstreamRequest: masked(upstream),
+        upstreamResponse: body,
+        updatedAt: now,
+        ...(reverse ? { settlement: 'REVERSED' as const } : {}),
+      };
+      if (!(await this.payments.transition(em, payment.id, 'SENDING', changes))) return false;
+      await em.update(QrCode, { tranId: payment.tranId, singleUse: true }, { paidByPaymentId: payment.id });
+      // SPEC §7: the retailer reversed while the payment was in flight — reverse the approval now.
+      if (reverse) await this.queueReversal(em, { ...payment, ...changes }, 'CANCELLED', now);
+      return true;
+    });
+    if (!won) throw new UpstreamUnavailableError(payment.tranId);
+    if (reverse) this.forwarder.wake();
+    return response;
+  }
+
+  private async decline(
+    payment: Payment,
+    upstream: JsonObject,
+    outcome: Extract<PartnerOutcome, { kind: 'failed' }>,
+  ): Promise<never> {
+    const error = outcome.error;
+    const errorType = isErrorType(error.errorType) ? error.errorType : ErrorType.DECLINED_BY_PARTNER;
+    const now = this.clock.now();
+    await this.db.transaction((em) =>
+      this.payments.transition(em, payment.id, 'SENDING', {
+        state: 'DECLINED',
+        upstreamRequest: masked(upstream),
+        error: { ...error },
+        updatedAt: now,
+      }),
+    );
+    throw new PartnerDeclinedError(errorType, error.errorMessage || 'Declined by partner', {
+      tranId: payment.tranId,
+      providerErrorCode: error.providerErrorCode,
+      providerErrorMsg: error.providerErrorMsg,
+      providerRef: error.providerRef,
+    });
+  }
+
+  /** Unknown outcome: the hub owns the clean-up (SPEC §5.5) — a timeout reversal, stored before we answer. */
+  private async giveUp(payment: Payment, upstream: JsonObject): Promise<never> {
+    const now = this.clock.now();
+    await this.db.transaction(async (em) => {
+      const changes: Partial<Payment> = { state: 'UNKNOWN', upstreamRequest: masked(upstream), updatedAt: now };
+      if (await this.payments.transition(em, payment.id, 'SENDING', changes)) {
+        await this.queueReversal(em, { ...payment, ...changes }, 'TIMEOUT', now);
+      }
+    });
+    this.forwarder.wake();
+    throw new UpstreamUnavailableError(payment.tranId);
+  }
+
+  /** Queues the hub's own reversal of a payment (timeout or in-flight cancel). */
+  async queueReversal(em: EntityManager, payment: Payment, reason: string, now: number): Promise<void> {
+    if (await this.outbox.forPayment(em, payment.id, 'REVERSAL')) return;
+    const id = randomUUID();
+    await this.outbox.insert(em, {
+      id,
+      paymentId: payment.id,
+      partnerId: payment.partnerId ?? '',
+      kind: 'REVERSAL',
+      sourceAdviceId: null,
+      body: buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, { reversalReason: reason }),
+      status: 'PENDING',
+      attempts: 0,
+      nextAttemptAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+      resolvedBy: null,
+      createdAt: now,
+      updatedAt: now,
+      deliveredAt: null,
+    });
+  }
+
+  /** SPEC §5.5: an answer after the hub gave up is recorded for reconciliation and changes nothing. */
+  private async recordLate(payment: Payment, answer: LateAnswer): Promise<void> {
+    this.logger.warn(`late partner answer for payment ${payment.id} (HTTP ${answer.status}); recorded, no change`);
+    try {
+      await this.db.run((em) =>
+        this.payments.update(em, payment.id, {
+          lateResponse: { status: answer.status, body: answer.body, receivedAt: new Date(answer.receivedAt).toISOString() },
+        }),
+      );
+      await this.audit.record({
+        direction: 'LATE',
+        operation: 'pay',
+        messageId: payment.upstreamId,
+        tranId: payment.tranId,
+        institutionId: payment.partnerId,
+        httpStatus: answer.status,
+        outcome: 'late',
+        responseBody: answer.body,
+      });
+    } catch (error) {
+      this.logger.error(`could not record late answer for ${payment.id}: ${(error as Error).message}`);
+    }
+  }
+
+  private auditCall(payment: Payment, upstream: JsonObject, outcome: PartnerOutcome, sentAt: number): Promise<void> {
+    return this.audit.record({
+      direction: 'OUT',
+      operation: 'pay',
+      messageId: payment.upstreamId,
+      tranId: payment.tranId,
+      institutionId: payment.partnerId,
+      httpStatus: outcome.status ?? null,
+      outcome: outcome.kind === 'unknown' ? `unknown: ${outcome.reason}` : outcome.kind,
+      requestBody: upstream,
+      responseBody: outcome.kind === 'successful' ? outcome.body : outcome.kind === 'failed' ? outcome.error : null,
+      durationMs: this.clock.now() - sentAt,
+    });
+  }
+}
+
+/**
+ * What the partner approved, or null when its approval makes no sense (a
+ * different currency, more than asked): then money may have moved in a way we
+ * cannot account for, so the hub treats it as unknown and reverses.
+ */
+function approvedAmount(body: JsonObject | null, payment: Payment): number | null {
+  const amounts = body?.amounts as { approvedAmount?: { amount?: unknown; currency?: unknown } } | undefined;
+  const approved = amounts?.approvedAmount;
+  if (!approved) return payment.amount;
+  if (typeof approved.amount !== 'number' || !Number.isSafeInteger(approved.amount) || approved.amount < 0) return null;
+  if (approved.currency !== payment.currency || approved.amount > payment.amount) return null;
+  return approved.amount;
+}
+
+function scanPartnerName(body: JsonObject | null): string {
+  const partner = body?.partner as { name?: unknown } | undefined;
+  return typeof partner?.name === 'string' ? partner.name : '';
+}
+
+/** The stored copy of what we sent upstream never keeps the partner's token. */
+function masked(upstream: JsonObject): JsonObject {
+  const copy = { ...upstream };
+  if (copy.partnerPaymentToken) copy.partnerPaymentToken = '***';
+  return copy;
+}

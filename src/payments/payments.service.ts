@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '@app/config/app-config';
+import { Clock } from '@app/clock/clock';
+import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
+import type { PaymentResponse } from '@app/common/dto/payment-response';
+import { DuplicateRecordError, InvalidAmountError, InvalidTranIdError } from '@app/errors/hub-error';
+import { HubInstanceService } from '@app/instances/hub-instance.service';
+import { PartnerRegistry } from '@app/partners/partner-registry.service';
+import { Database, isUniqueViolation } from '@app/persistence/database';
+import { AdvicesRepository } from '@app/advices/advices.repository';
+import { QrCode } from '@app/qr-codes/qr-code.entity';
+import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
+import { ScansRepository } from '@app/scans/scans.repository';
+import { Payment } from './payment.entity';
+import { AlreadyReversedError, NoScanReceivedError, ShuttingDownError } from './payment-errors';
+import { PaymentRouter } from './payment-router.service';
+import { PaymentsRepository } from './payments.repository';
+import { ScanWaiter, WaitEnd } from './scan-waiter.service';
+import { withoutUndefined } from './upstream-messages';
+
+/**
+ * `pay` (SPEC §5): checks the payment against its QR code, stores it, holds
+ * the retailer's request until the partner's scan (or routes directly when the
+ * retailer names a configured partner), then hands it to the PaymentRouter.
+ */
+@Injectable()
+export class PaymentsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly db: Database,
+    private readonly payments: PaymentsRepository,
+    private readonly qrCodes: QrCodesRepository,
+    private readonly scans: ScansRepository,
+    private readonly advices: AdvicesRepository,
+    private readonly partners: PartnerRegistry,
+    private readonly instance: HubInstanceService,
+    private readonly waiter: ScanWaiter,
+    private readonly router: PaymentRouter,
+  ) {}
+
+  /**
+   * @param onDisconnect registers a callback for the retailer hanging up while
+   *   the payment waits: the payment is then closed so a later scan is declined.
+   */
+  async pay(request: PaymentRequestDto, onDisconnect: (cb: () => void) => void): Promise<PaymentResponse> {
+    const { scanWaitMs } = this.config.hub.timeouts;
+    // Listen before the payment is visible to scans, so no release is missed.
+    const waiting = this.waiter.wait(request.id, scanWaitMs);
+    if (!waiting) throw new DuplicateRecordError('Duplicate payment id');
+    let payment: Payment;
+    try {
+      payment = await this.admit(request);
+    } catch (error) {
+      this.waiter.end(request.id, 'disconnected');
+      throw error;
+    }
+    if (payment.state === 'WAITING_SCAN') {
+      onDisconnect(() => this.waiter.end(payment.id, 'disconnected'));
+      payment = await this.awaitScan(payment, await waiting);
+    } else {
+      this.waiter.end(payment.id, 'scanned');
+    }
+    return this.router.route(payment);
+  }
+
+  /** Checks and stores the payment (SPEC §5.1–5.3) in one transaction. */
+  private async admit(request: PaymentRequestDto): Promise<Payment> {
+    const now = this.clock.now();
+    const requested = request.amounts.requestAmount;
+    if (!requested) throw new InvalidAmountError('requestAmount is required', { tranId: request.tranId });
+    try {
+      return await this.db.transaction(async (em) => {
+        if (await this.advices.reversalFor(em, request.id, request.client.id)) throw new AlreadyReversedError();
+        if (await this.payments.find(request.id, em)) throw new DuplicateRecordError('Duplicate payment id');
+        const qr = await this.qrCodes.findByTranId(request.tranId, em);
+        this.checkQrCode(qr, request, now);
+        this.checkAmount(qr!, requested.amount, requested.currency, request.tranId);
+        if (await this.payments.findActiveByTranId(em, request.tranId)) {
+          throw new InvalidTranIdError('QR code already in use', request.tranId);
+        }
+        const payment = this.newPayment(request, now);
+        await this.matchWithoutWaiting(em, payment, request, now);
+        await this.payments.insert(em, payment);
+        return payment;
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Another instance won the race: for this id (duplicate) or for this QR code.
+      if (await this.payments.find(request.id)) throw new DuplicateRecordError('Duplicate payment id');
+      throw new InvalidTranIdError('QR code already in use', request.tranId);
+    }
+  }
+
+  private checkQrCode(qr: QrCode | null, request: PaymentRequestDto, now: number): void {
+    // Another client's code is answered exactly like an unknown one (SPEC §3).
+    if (!qr || qr.clientId !== request.client.id) throw new InvalidTranIdError('Unknown QR code', request.tranId);
+    if (qr.expiresAt <= now) throw new InvalidTranIdError('QR code expired', request.tranId);
+    if (qr.singleUse && qr.paidByPaymentId) throw new InvalidTranIdError('QR code already paid', request.tranId);
+  }
+
+  /** SPEC §5.2: the amount against the code's value, honouring over/part payment. */
+  private checkAmount(qr: QrCode, amount: number, currency: string, tranId: string): void {
+    if (qr.amount === null) return;
+    if (qr.currency && currency !== qr.currency) throw new InvalidAmountError('Currency differs from QR code', { tranId });
+    if (amount > qr.amount && !qr.overPaymentAllowed) throw new InvalidAmountError('Amount above QR code value', { tranId });
+    if (amount < qr.amount && !qr.partPaymentAllowed) throw new InvalidAmountError('Amount below QR code value', { tranId });
+  }
+
+  private newPayment(request: PaymentRequestDto, now: number): Payment {
+    return {
+      id: request.id,
+      tranId: request.tranId,
+      clientId: request.client.id,
+      partnerId: null,
+      upstreamId: null,
+      state: 'WAITING_SCAN',
+      settlement: 'NONE',
+      reversalRequested: false,
+      amount: request.amounts.requestAmount!.amount,
+      currency: request.amounts.requestAmount!.currency,
+      approvedAmount: null,
+      instanceId: this.instance.id,
+      waitDeadline: now + this.config.hub.timeouts.scanWaitMs,
+      request: withoutUndefined(request as unknown as Record<string, unknown>),
+      upstreamRequest: null,
+      upstreamResponse: null,
+      error: null,
+      lateResponse: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /**
+   * SPEC §5.3: a configured partner named by the retailer is used directly;
+   * with `earlyScanGraceMs`, a scan kept from just before is matched at once.
+   */
+  private async matchWithoutWaiting(em: EntityManager, payment: Payment, request: PaymentRequestDto, now: number) {
+    const named = request.partner?.id;
+    if (named && this.partners.get(named)) {
+      Object.assign(payment, { state: 'SENDING', partnerId: named, upstreamId: randomUUID(), waitDeadline: null });
+      return;
+    }
+    const grace = this.config.hub.timeouts.earlyScanGraceMs;
+    if (grace <= 0) return;
+    const early = await this.scans.unmatchedSince(em, request.tranId, now - grace);
+    if (early && (await this.scans.claim(em, early.id, payment.id))) {
+      Object.assign(payment, { state: 'SENDING', partnerId: early.partnerId, upstreamId: randomUUID(), waitDeadline: null });
+    }
+  }
+
+  /** After the wait: either a scan claimed the payment, or the payment is closed here. */
+  private async awaitScan(payment: Payment, end: WaitEnd): Promise<Payment> {
+    if (end !== 'scanned') {
+      const state = end === 'timeout' ? 'NO_SCAN' : 'CLOSED';
+      const now = this.clock.now();
+      const closed = await this.db.transaction((em) =>
+        this.payments.transition(em, payment.id, 'WAITING_SCAN', { state, updatedAt: now, waitDeadline: null }),
+      );
+      if (closed) throw end === 'shutdown' ? new ShuttingDownError(payment.tranId) : new NoScanReceivedError(payment.tranId);
+    }
+    // A scan claimed it (possibly at the very moment the wait ended).
+    const current = await this.payments.find(payment.id);
+    if (!current || current.state !== 'SENDING') throw new NoScanReceivedError(payment.tranId);
+    return current;
+  }
+}
