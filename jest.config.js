@@ -8,9 +8,10 @@ const common = {
 };
 module.exports = {
   maxWorkers: 2,
+  testTimeout: 60000,
   globalSetup: '<rootDir>/test/utils/global-setup.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts']},
   ],
 };

@@ -23,6 +23,9 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
    closes idle sockets; a partner closing one just as a payment is written
    would turn that payment into an unknown outcome and a timeout reversal. */
 const KEEP_ALIVE_MS = 4_000;
+/* How long past the caller's timeout a request may still wait for a late
+   answer, at least: short timeouts (tests, 100 ms) still leave room for one. */
+const LATE_ANSWER_WINDOW_MS = 10_000;
 
 /** An HTTP answer as read off the wire, or why there is none. */
 type WireResult = { status: number; text: string } | { failure: string };
@@ -38,8 +41,8 @@ const OPTION_KEYS = ['allowPlainHttp', 'connections'];
  * Timeouts: the caller's `timeoutMs` decides the outcome (`unknown`, reason
  * `timeout`), but the request is not aborted then, so an answer that still
  * comes is handed to `onLateAnswer` for reconciliation (SPEC §5). Each request
- * has a hard limit of 2 × timeoutMs (undici headers/body timeouts) after which
- * its socket is dropped. Network timeouts run on real time, not the injected
+ * has a hard limit of 2 × timeoutMs, at least timeoutMs + 10 s (undici
+ * headers/body timeouts), after which its socket is dropped. Network timeouts run on real time, not the injected
  * clock: they race real sockets; the clock only stamps `receivedAt`.
  */
 export class ElectrumHttpConnector implements PartnerConnector {
@@ -121,7 +124,7 @@ export class ElectrumHttpConnector implements PartnerConnector {
 
   /** Sends one message and reads the whole answer; never rejects. */
   private async send(path: string, message: JsonObject, timeoutMs: number): Promise<WireResult> {
-    const hardLimitMs = 2 * timeoutMs;
+    const hardLimitMs = Math.max(2 * timeoutMs, timeoutMs + LATE_ANSWER_WINDOW_MS);
     try {
       const res = await this.pool.request({
         path: this.basePath + path,

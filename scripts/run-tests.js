@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `npm test`: unit specs and e2e specs on SQLite, then the e2e specs again on
+// PostgreSQL (TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test).
+// Nothing is skipped: without PostgreSQL the second run fails, loudly.
+const { spawnSync } = require('node:child_process');
+
+const jest = require.resolve('jest/bin/jest');
+const extra = process.argv.slice(2);
+const runs = [
+  { name: 'unit + e2e on SQLite', args: [], env: { TEST_DATABASE: 'sqlite' } },
+  { name: 'e2e on PostgreSQL', args: ['--selectProjects', 'e2e'], env: { TEST_DATABASE: 'postgres' } },
+];
+
+let failed = false;
+for (const run of runs) {
+  process.stdout.write(`\n=== ${run.name} ===\n`);
+  const result = spawnSync(process.execPath, [jest, ...run.args, ...extra], {
+    stdio: 'inherit',
+    env: { ...process.env, ...run.env },
+  });
+  if (result.status !== 0) {
+    failed = true;
+    process.stdout.write(`=== ${run.name}: FAILED ===\n`);
+  }
+}
+process.exit(failed ? 1 : 0);
