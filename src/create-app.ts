@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { Logger, LoggerService } from '@nestjs/common';
+import { LoggerService } from '@nestjs/common';
+import { createLogger } from './common/logger';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -26,7 +27,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
     httpsOptions,
     bodyParser: false,
-    logger: options.logger ?? new Logger(),
+    logger: options.logger ?? createLogger(config.env),
     abortOnError: false,
   });
   app.disable('x-powered-by');

@@ -130,7 +130,11 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
 
     it('decline: ..57 is failed with DECLINED_BY_PARTNER', async () => {
       const { outcome } = await pay(2057);
-      expect(outcome).toMatchObject({ kind: 'failed', status: 400, error: { errorType: ErrorType.DECLINED_BY_PARTNER } });
+      expect(outcome).toMatchObject({
+        kind: 'failed',
+        status: 400,
+        error: { errorType: ErrorType.DECLINED_BY_PARTNER },
+      });
     });
 
     it('unknown: a partner 500 (..96) is unknown', async () => {
@@ -215,7 +219,10 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
     });
 
     it('reversal of a payment the partner never saw is successful (404: nothing to reverse)', async () => {
-      const outcome = await connector.reverse(json(aPaymentReversal(randomUUID(), { reversalReason: 'TIMEOUT' })), PROMPT);
+      const outcome = await connector.reverse(
+        json(aPaymentReversal(randomUUID(), { reversalReason: 'TIMEOUT' })),
+        PROMPT,
+      );
       expect(outcome).toMatchObject({ kind: 'successful', status: 404 });
     });
 
