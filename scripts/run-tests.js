@@ -11,6 +11,11 @@ const runs = [
   { name: 'e2e on PostgreSQL', args: ['--selectProjects', 'e2e'], env: { TEST_DATABASE: 'postgres' } },
 ];
 
+// The crash and multi-instance tests run the compiled hub as real processes.
+process.stdout.write('=== build ===\n');
+const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(1);
+
 let failed = false;
 for (const run of runs) {
   process.stdout.write(`\n=== ${run.name} ===\n`);

@@ -145,7 +145,7 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
     it('timeout: no answer (..91) is unknown "timeout" after about timeoutMs', async () => {
       const time = new Timeline(harness);
       const call = track(connector.pay(upstreamPayment(1091), { timeoutMs: 200 }));
-      await time.until(() => call.settled, 5_000);
+      await time.until(() => call.settled, 3_000);
       expect(call.value).toMatchObject({ kind: 'unknown', reason: 'timeout' });
       expect(time.elapsed()).toBeGreaterThanOrEqual(190);
       expect(time.elapsed()).toBeLessThan(1_000);
@@ -155,11 +155,11 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
       const late: LateAnswer[] = [];
       const time = new Timeline(harness);
       const call = track(connector.pay(upstreamPayment(1092), { timeoutMs: 100, onLateAnswer: (a) => late.push(a) }));
-      await time.until(() => call.settled, 5_000);
+      await time.until(() => call.settled, 3_000);
       expect(call.value).toMatchObject({ kind: 'unknown', reason: 'timeout' });
       expect(late).toHaveLength(0);
 
-      await time.until(() => late.length > 0, 5_000);
+      await time.until(() => late.length > 0, 3_000);
       expect(late).toHaveLength(1);
       expect(late[0]).toMatchObject({ status: 201, body: { amounts: { approvedAmount: { amount: 1092 } } } });
       expect(late[0].receivedAt).toEqual(expect.any(Number));
@@ -170,7 +170,7 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
       const late: LateAnswer[] = [];
       const time = new Timeline(harness);
       const call = track(connector.pay(upstreamPayment(1092), { timeoutMs: 3_000, onLateAnswer: (a) => late.push(a) }));
-      await time.until(() => call.settled, 5_000);
+      await time.until(() => call.settled, 3_000);
       expect(call.value).toMatchObject({ kind: 'successful', status: 201 });
       expect(late).toEqual([]);
     });
@@ -239,7 +239,7 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
       const request = upstreamPayment(3091);
       const time = new Timeline(harness);
       const call = track(connector.pay(request, { timeoutMs: 50 }));
-      await time.until(() => call.settled, 5_000);
+      await time.until(() => call.settled, 3_000);
       expect(call.value?.kind).toBe('unknown');
       const reversal = json(aPaymentReversal(request.id, { reversalReason: 'TIMEOUT' }));
       await expect(connector.reverse(reversal, PROMPT)).resolves.toMatchObject({ kind: 'successful', status: 202 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
@@ -161,7 +160,9 @@ describe('electrum-http connector', () => {
     server.setMode('down');
     const outcome = await connect().pay(upstreamPayment(1000), PROMPT);
     expect(outcome).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/^connection error: /) });
-    expect(partnerCalls(server, '/payments')).toHaveLength(1);
+    expect(partnerCalls(server, '/payments')).toHaveLength(0);
+    server.setMode('normal');
+    await expect(connect().pay(upstreamPayment(1000), PROMPT)).resolves.toMatchObject({ kind: 'successful' });
   });
 
   it('slow partner (mode slow): unknown timeout, then the late answer', async () => {
@@ -228,27 +229,16 @@ describe('electrum-http classification of odd answers', () => {
   const request = upstreamPayment(1000);
   const advice = json(aPaymentReversal(request.id));
 
+  // A 2xx to a payment that cannot be read may still have moved money: unknown, so it gets reversed.
   it.each([
-    [
-      'pay 201 with a non-JSON body → unknown (money may have moved)',
-      'pay',
-      201,
-      '<html>ok</html>',
-      { kind: 'unknown', status: 201, reason: 'unreadable body' },
-    ],
-    ['pay 201 with an empty body → unknown', 'pay', 201, '', { kind: 'unknown', reason: 'unreadable body' }],
-    [
-      'confirm 202 with an empty body → successful, body null',
-      'confirm',
-      202,
-      '',
-      { kind: 'successful', status: 202, body: null },
-    ],
-    ['reverse 404 → successful (nothing to reverse)', 'reverse', 404, '', { kind: 'successful', status: 404 }],
-    ['confirm 404 → failed', 'confirm', 404, '', { kind: 'failed', status: 404 }],
-    ['pay 504 → unknown', 'pay', 504, '', { kind: 'unknown', status: 504, reason: 'status 504' }],
-    ['pay 503 → failed', 'pay', 503, 'Service Unavailable', { kind: 'failed', status: 503 }],
-  ] as const)('%s', async (_title, call, status, body, expected) => {
+    ['pay', 201, '<html>ok</html>', { kind: 'unknown', status: 201, reason: 'unreadable body' }],
+    ['pay', 201, '', { kind: 'unknown', reason: 'unreadable body' }],
+    ['confirm', 202, '', { kind: 'successful', status: 202, body: null }],
+    ['reverse', 404, '', { kind: 'successful', status: 404 }],
+    ['confirm', 404, '', { kind: 'failed', status: 404 }],
+    ['pay', 504, '', { kind: 'unknown', status: 504, reason: 'status 504' }],
+    ['pay', 503, 'Service Unavailable', { kind: 'failed', status: 503 }],
+  ] as const)('%s answered %i with body %j → %o', async (call, status, body, expected) => {
     answer = { status, body };
     const message = call === 'pay' ? request : advice;
     await expect(connector[call](message, PROMPT)).resolves.toMatchObject(expected);
@@ -341,6 +331,5 @@ describe('connector registration', () => {
     });
     await module.close();
     await server.close();
-    expect(readFileSync(server.caFile, 'utf8')).toContain('BEGIN CERTIFICATE');
   });
 });

@@ -21,8 +21,8 @@ export interface ReceivedMessage {
 
 /**
  * `normal`: answer by the sandbox rules. `down`: drop every connection as a
- * request arrives, without answering (the hub sees a connection error →
- * unknown). `slow`: answer by the rules after `delayMs`.
+ * request arrives, without answering or recording it (the hub sees a
+ * connection error → unknown). `slow`: answer by the rules after `delayMs`.
  */
 export type PartnerMode = 'normal' | 'down' | 'slow';
 
@@ -42,7 +42,7 @@ export interface PartnerServer {
   baseUrl: string;
   /** The CA file the hub must trust (the shared test certificate). */
   caFile: string;
-  /** Every message, in arrival order. */
+  /** Every message the partner took in (all but those dropped while `down`), in arrival order. */
   received: ReceivedMessage[];
   setMode(mode: PartnerMode, delayMs?: number): void;
   /** Holds every answer (after its own delay) until the returned function is called. */
@@ -98,8 +98,9 @@ export async function startPartnerServer(opts: PartnerServerOptions = {}): Promi
     const user = basicUser(req.headers.authorization);
     const text = await readBody(req);
     const body = parseObject(text);
-    received.push({ path, body: body ?? {}, at: Date.now(), auth: user?.username ?? '' });
+    // A partner that is down never processed the message: tests read `received` as "delivered".
     if (mode === 'down') return void req.socket.destroy();
+    received.push({ path, body: body ?? {}, at: Date.now(), auth: user?.username ?? '' });
 
     const adviceKind = ADVICE_KIND[path as keyof typeof ADVICE_KIND];
     const adviceId = adviceKind && typeof body?.id === 'string' ? `${path} ${body.id}` : undefined;

@@ -114,11 +114,14 @@ export class ElectrumHttpConnector implements PartnerConnector {
     if (first !== 'timeout') return classify(first, kind, message);
 
     // SPEC §5: a late answer is recorded and changes nothing already reported.
-    void answer.then((late) => {
-      if ('status' in late) {
-        options.onLateAnswer?.({ status: late.status, body: parseObject(late.text), receivedAt: this.clock.now() });
-      }
-    });
+    void answer
+      .then((late) => {
+        if ('status' in late) {
+          options.onLateAnswer?.({ status: late.status, body: parseObject(late.text), receivedAt: this.clock.now() });
+        }
+      })
+      // The caller's recorder failing must not crash the hub from a detached promise; it logs its own errors.
+      .catch(() => undefined);
     return { kind: 'unknown', reason: 'timeout' };
   }
 
@@ -146,7 +149,7 @@ export class ElectrumHttpConnector implements PartnerConnector {
 }
 
 function failureReason(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return 'unreadable body';
   const detail = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
   return `connection error: ${detail}`;

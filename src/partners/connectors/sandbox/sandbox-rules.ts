@@ -79,6 +79,15 @@ export const SANDBOX_RULES: readonly SandboxRule[] = [
   },
 ];
 
+/** Behaviour that does not depend on the amount, for the docs next to the table. */
+export const SANDBOX_NOTES: readonly string[] = [
+  'The cents are those of amounts.requestAmount.amount (minor units): 1051 = R10.51 → rule 51.',
+  'Advices follow the rule of the payment they name (requestId); the partner remembers the last 10,000 payments.',
+  'A reversal of a payment the partner never saw answers 404: nothing to reverse, counted as done (SPEC §7).',
+  'A confirmation of a payment the partner never saw answers 404 UNABLE_TO_LOCATE_RECORD (failed).',
+  'A reused PaymentRequest id answers 400 DUPLICATE_RECORD; one without a whole requestAmount 400 FORMAT_ERROR.',
+];
+
 /** The cents of an amount in minor units (0–99), also for negative amounts. */
 export function centsOf(amountMinor: number): number {
   if (!Number.isSafeInteger(amountMinor)) throw new RangeError(`amount must be a whole number, got ${amountMinor}`);

@@ -234,7 +234,11 @@ export class SandboxConnector implements PartnerConnector {
           call.timers.delete(timeout);
           this.settle(call, sandboxOutcome(answer, 'request'));
         } else {
-          options.onLateAnswer?.({ status: answer.status, body: answer.body, receivedAt: this.clock.now() });
+          try {
+            options.onLateAnswer?.({ status: answer.status, body: answer.body, receivedAt: this.clock.now() });
+          } catch {
+            // A failing recorder must not throw out of a timer and crash the hub; it logs its own errors.
+          }
         }
       });
     });
