@@ -53,6 +53,11 @@ export class ScanWaiter implements BeforeApplicationShutdown {
     this.endAll('shutdown');
   }
 
+  /** Payment ids waiting on this instance. */
+  ids(): string[] {
+    return [...this.waiting.keys()];
+  }
+
   get size(): number {
     return this.waiting.size;
   }

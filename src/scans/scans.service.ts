@@ -9,7 +9,7 @@ import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { Database, isUniqueViolation } from '@app/persistence/database';
 import { PaymentsRepository } from '@app/payments/payments.repository';
-import { ScanWaiter } from '@app/payments/scan-waiter.service';
+import { ScanSignal } from '@app/payments/scan-signal.service';
 import { withoutUndefined } from '@app/payments/upstream-messages';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { Scan, ScanStatus } from './scan.entity';
@@ -32,7 +32,7 @@ export class ScansService {
     private readonly qrCodes: QrCodesRepository,
     private readonly partners: PartnerRegistry,
     private readonly instances: HubInstanceService,
-    private readonly waiter: ScanWaiter,
+    private readonly signal: ScanSignal,
   ) {}
 
   async notify(scan: ScanNotificationDto): Promise<void> {
@@ -76,6 +76,7 @@ export class ScansService {
           updatedAt: now,
         });
         await this.scans.insert(em, this.row(scan, claimed ? 'ACCEPTED' : 'DECLINED', payment.id, now));
+        if (claimed) await this.signal.announce(em, payment.id);
         return [claimed ? 'matched' : 'no-payment', payment.id];
       });
     } catch (error) {
@@ -85,7 +86,7 @@ export class ScansService {
     }
     switch (verdict) {
       case 'matched':
-        this.waiter.end(paymentId!, 'scanned');
+        this.signal.released(paymentId!);
         return;
       case 'early':
         return;

@@ -1,0 +1,106 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Client } from 'pg';
+import { EntityManager, In, Not } from 'typeorm';
+import { AppConfig } from '@app/config/app-config';
+import { parseDatabaseUrl } from '@app/config/env.validation';
+import { Clock, TimerHandle } from '@app/clock/clock';
+import { Database } from '@app/persistence/database';
+import { dataSourceOptions } from '@app/persistence/data-source';
+import { Payment } from './payment.entity';
+import { ScanWaiter } from './scan-waiter.service';
+
+const CHANNEL = 'qr_hub_scan';
+const POLL_MS = 1_000;
+const POLL_CHUNK = 500;
+
+/**
+ * Tells the instance holding a payment that its scan was accepted (SPEC §6,
+ * §10), wherever the scan arrived. On PostgreSQL: NOTIFY inside the scan's
+ * transaction (delivered only if it commits) to a LISTEN on a dedicated
+ * connection, plus a poll of this instance's waiting payments every second
+ * that also covers a dropped listener. On SQLite there is one instance, and
+ * the release is a direct call.
+ */
+@Injectable()
+export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ScanSignal.name);
+  private listener: Client | null = null;
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly waiter: ScanWaiter,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Within the scan's transaction: announce that `paymentId` was scanned. */
+  async announce(em: EntityManager, paymentId: string): Promise<void> {
+    if (this.db.isPostgres) await em.query('SELECT pg_notify($1, $2)', [CHANNEL, paymentId]);
+  }
+
+  /** After the scan committed: release a wait held here at once. */
+  released(paymentId: string): void {
+    this.waiter.end(paymentId, 'scanned');
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.db.isPostgres) return;
+    await this.listen();
+    this.schedulePoll();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const target = parseDatabaseUrl(this.config.env.databaseUrl);
+    const options = dataSourceOptions(target) as { url?: string; extra?: { options?: string } };
+    const client = new Client({ connectionString: options.url, options: options.extra?.options });
+    client.on('notification', (message) => {
+      if (message.payload) this.waiter.end(message.payload, 'scanned');
+    });
+    client.on('error', (error) => {
+      this.logger.warn(`scan listener lost: ${error.message}; reconnecting (polling covers the gap)`);
+      this.listener = null;
+      client.end().catch(() => undefined);
+      this.clock.setTimer(() => void this.listen().catch(() => undefined), POLL_MS);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      this.logger.warn(`scan listener could not start: ${(error as Error).message}; retrying`);
+      client.end().catch(() => undefined);
+      this.clock.setTimer(() => void this.listen().catch(() => undefined), POLL_MS);
+    }
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.timer = this.clock.setTimer(() => void this.poll().finally(() => this.schedulePoll()), POLL_MS);
+  }
+
+  /** The fallback: any payment waiting here that some scan has already claimed. */
+  private async poll(): Promise<void> {
+    const ids = this.waiter.ids();
+    for (let i = 0; i < ids.length; i += POLL_CHUNK) {
+      const chunk = ids.slice(i, i + POLL_CHUNK);
+      try {
+        const moved = await this.db.run((em) =>
+          em.find(Payment, { select: { id: true }, where: { id: In(chunk), state: Not('WAITING_SCAN') } }),
+        );
+        for (const p of moved) this.waiter.end(p.id, 'scanned');
+      } catch (error) {
+        this.logger.warn(`scan poll failed: ${(error as Error).message}`);
+        return;
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) this.clock.clearTimer(this.timer);
+    await this.listener?.end().catch(() => undefined);
+  }
+}
