@@ -16,7 +16,9 @@ async function bootstrap(): Promise<void> {
   const shownHost = config.env.host === '0.0.0.0' || config.env.host === '::' ? 'localhost' : config.env.host;
   const base = `${scheme}://${shownHost}:${config.env.port}/qr/v1`;
   const retailer = config.hub.institutions.find((i) => i.role === 'retailer');
-  logger.log(`QR payment hub listening on ${base} (config ${config.hub.sourcePath}, database ${describeDb(config.env.databaseUrl)})`);
+  logger.log(
+    `QR payment hub listening on ${base} (config ${config.hub.sourcePath}, database ${describeDb(config.env.databaseUrl)})`,
+  );
   logger.log(
     `Try: curl -k -u ${retailer?.id ?? '<retailer id>'}:<password> -H 'Content-Type: application/json' ` +
       `${base}/qrCodes -d @docs/examples/create-qr-code.json`,

@@ -98,7 +98,10 @@ export class AdvicesService {
     if (final && payment.state === 'APPROVED') {
       // SPEC §7: an advice may settle at most what was approved.
       if (final.currency !== payment.currency || final.amount > (payment.approvedAmount ?? 0)) {
-        return new InvalidAmountError('Amount exceeds approved amount', { tranId: payment.tranId, originalId: advice.requestId });
+        return new InvalidAmountError('Amount exceeds approved amount', {
+          tranId: payment.tranId,
+          originalId: advice.requestId,
+        });
       }
     }
     return action;
@@ -113,11 +116,13 @@ export class AdvicesService {
   ): Promise<AdviceAction> {
     const now = this.clock.now();
     if (action === 'close-wait') {
-      if (await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now })) return action;
+      if (await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now }))
+        return action;
       return this.apply(em, kind, decideOrNothing(kind, await this.payments.find(payment.id, em)), payment, advice);
     }
     if (action === 'reverse-when-answered') {
-      if (await this.payments.transition(em, payment.id, 'SENDING', { reversalRequested: true, updatedAt: now })) return action;
+      if (await this.payments.transition(em, payment.id, 'SENDING', { reversalRequested: true, updatedAt: now }))
+        return action;
       const current = await this.payments.find(payment.id, em);
       return this.apply(em, kind, decideOrNothing(kind, current), current ?? payment, advice);
     }
@@ -162,7 +167,17 @@ export class AdvicesService {
     answerStatus: number,
     body: JsonObject,
   ): Promise<void> {
-    const row: Advice = { id, kind, requestId: String(body.requestId), clientId, paymentId, contentHash, answerStatus, body, createdAt: this.clock.now() };
+    const row: Advice = {
+      id,
+      kind,
+      requestId: String(body.requestId),
+      clientId,
+      paymentId,
+      contentHash,
+      answerStatus,
+      body,
+      createdAt: this.clock.now(),
+    };
     return this.advices.insert(em, row);
   }
 }
@@ -178,11 +193,17 @@ function notFound(advice: BasicAdviceDto): HubError {
 }
 
 function withIds(error: HubError, advice: BasicAdviceDto, payment: Payment): HubError {
-  return new HubError(error.errorType, error.message, error.status, { originalId: advice.requestId, tranId: payment.tranId });
+  return new HubError(error.errorType, error.message, error.status, {
+    originalId: advice.requestId,
+    tranId: payment.tranId,
+  });
 }
 
 /** Same content = same advice; `time` may differ when a sender repeats it (SPEC §7). */
 function contentHash(kind: AdviceKind, body: JsonObject): string {
   const { time: _time, ...content } = body;
-  return createHash('sha256').update(kind).update(stringify(content) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(kind)
+    .update(stringify(content) ?? '')
+    .digest('hex');
 }

@@ -77,5 +77,4 @@ export class CredentialsService {
 }
 
 // scrypt hash of a random throw-away password (N=16384, r=8, p=1).
-const DUMMY_HASH =
-  'scrypt$16384$8$1$4Ki8mTjZg0Fw3Bq7xXlD6A==$y4o9bqv1D8cZ0Tn8mK4Vg8zG3p1cVJv9nNw0a1s2d3E=';
+const DUMMY_HASH = 'scrypt$16384$8$1$4Ki8mTjZg0Fw3Bq7xXlD6A==$y4o9bqv1D8cZ0Tn8mK4Vg8zG3p1cVJv9nNw0a1s2d3E=';

@@ -60,7 +60,11 @@ export class ErrorDetailFilter implements ExceptionFilter {
     if (isStorageUnavailable(exception)) {
       this.logger.error(`storage unavailable: ${(exception as Error).message}`);
       // SPEC §10: an advice must stay with its sender, so its outcome is unknown (500).
-      return new HubError(ErrorType.GENERAL_ERROR, 'Service temporarily unavailable', isAdviceOperation(operation) ? 500 : 503);
+      return new HubError(
+        ErrorType.GENERAL_ERROR,
+        'Service temporarily unavailable',
+        isAdviceOperation(operation) ? 500 : 503,
+      );
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return new HubError(ErrorType.GENERAL_ERROR, 'Internal error', 500);
@@ -70,7 +74,8 @@ export class ErrorDetailFilter implements ExceptionFilter {
 function fromHttpException(exception: HttpException): HubError {
   const status = exception.getStatus();
   if (status === 404) return new HubError(ErrorType.FUNCTION_NOT_SUPPORTED, 'Unknown operation', 404);
-  if (status === 405 || status === 501) return new HubError(ErrorType.FUNCTION_NOT_SUPPORTED, 'Method not supported', status);
+  if (status === 405 || status === 501)
+    return new HubError(ErrorType.FUNCTION_NOT_SUPPORTED, 'Method not supported', status);
   if (status === 413 || status === 415) return new HubError(ErrorType.FORMAT_ERROR, 'Unreadable message', status);
   if (status >= 500) return new HubError(ErrorType.GENERAL_ERROR, 'Internal error', status);
   return new HubError(status === 400 ? ErrorType.FORMAT_ERROR : ErrorType.GENERAL_ERROR, exception.message, status);

@@ -47,7 +47,10 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
   async aliveIds(): Promise<Set<string>> {
     const since = this.clock.now() - STALE_AFTER_MS;
     const rows = await this.db.run((em) =>
-      em.find(HubInstance, { select: { id: true }, where: { heartbeatAt: MoreThan(since), stoppedAt: null as unknown as number } }),
+      em.find(HubInstance, {
+        select: { id: true },
+        where: { heartbeatAt: MoreThan(since), stoppedAt: null as unknown as number },
+      }),
     );
     return new Set(rows.map((r) => r.id).concat(this.id));
   }

@@ -36,7 +36,9 @@ export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
     this.config.hub.partners.forEach((partner, i) => {
       const factory = factories.get(partner.connector);
       if (!factory) {
-        problems.push(`partners[${i}].connector: unknown connector "${partner.connector}" (known: ${[...factories.keys()].join(', ')})`);
+        problems.push(
+          `partners[${i}].connector: unknown connector "${partner.connector}" (known: ${[...factories.keys()].join(', ')})`,
+        );
         return;
       }
       const invalid = factory.validate(partner).map((p) => `partners[${i}].${p}`);

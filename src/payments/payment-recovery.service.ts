@@ -45,7 +45,8 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
       for (const payment of orphans) {
         await this.db.transaction(async (em) => {
           if (payment.state === 'WAITING_SCAN') {
-            if (await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now })) closed++;
+            if (await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now }))
+              closed++;
             return;
           }
           const changes = { state: 'UNKNOWN' as const, updatedAt: now };
@@ -56,7 +57,9 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
         });
       }
       if (closed + reversed > 0) {
-        this.logger.warn(`recovered payments of stopped instances: ${closed} closed, ${reversed} timeout reversals queued`);
+        this.logger.warn(
+          `recovered payments of stopped instances: ${closed} closed, ${reversed} timeout reversals queued`,
+        );
         this.forwarder.wake();
       }
     } catch (error) {

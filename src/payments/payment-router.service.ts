@@ -49,7 +49,10 @@ export class PaymentRouter {
     const retailer = payment.request as unknown as PaymentRequestDto;
     const registered = this.partners.get(payment.partnerId ?? '');
     const scan = await this.scans.forPayment(payment.id);
-    const partner = { id: payment.partnerId ?? '', name: scan ? scanPartnerName(scan.body) : retailer.partner?.name ?? '' };
+    const partner = {
+      id: payment.partnerId ?? '',
+      name: scan ? scanPartnerName(scan.body) : (retailer.partner?.name ?? ''),
+    };
     const sentAt = this.clock.now();
     const upstream = buildUpstreamRequest(
       retailer,
@@ -61,8 +64,14 @@ export class PaymentRouter {
     );
     const outcome: PartnerOutcome = registered
       ? await registered.connector
-          .pay(upstream, { timeoutMs: registered.config.timeoutMs, onLateAnswer: (a) => void this.recordLate(payment, a) })
-          .catch((error: unknown) => ({ kind: 'unknown' as const, reason: `connector error: ${(error as Error).message}` }))
+          .pay(upstream, {
+            timeoutMs: registered.config.timeoutMs,
+            onLateAnswer: (a) => void this.recordLate(payment, a),
+          })
+          .catch((error: unknown) => ({
+            kind: 'unknown' as const,
+            reason: `connector error: ${(error as Error).message}`,
+          }))
       : { kind: 'unknown', reason: 'partner not configured' };
     await this.auditCall(payment, upstream, outcome, sentAt);
 
@@ -155,7 +164,9 @@ export class PaymentRouter {
       partnerId: payment.partnerId ?? '',
       kind: 'REVERSAL',
       sourceAdviceId: null,
-      body: buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, { reversalReason: reason }),
+      body: buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, {
+        reversalReason: reason,
+      }),
       status: 'PENDING',
       attempts: 0,
       nextAttemptAt: now,
@@ -175,7 +186,11 @@ export class PaymentRouter {
     try {
       await this.db.run((em) =>
         this.payments.update(em, payment.id, {
-          lateResponse: { status: answer.status, body: answer.body, receivedAt: new Date(answer.receivedAt).toISOString() },
+          lateResponse: {
+            status: answer.status,
+            body: answer.body,
+            receivedAt: new Date(answer.receivedAt).toISOString(),
+          },
         }),
       );
       await this.audit.record({

@@ -45,7 +45,12 @@ export class PaymentsRepository {
   }
 
   async update(em: EntityManager, id: string, changes: Partial<Payment>): Promise<void> {
-    await em.createQueryBuilder().update(Payment).set(changes as Record<string, unknown>).where('id = :id', { id }).execute();
+    await em
+      .createQueryBuilder()
+      .update(Payment)
+      .set(changes as Record<string, unknown>)
+      .where('id = :id', { id })
+      .execute();
   }
 
   /** Payments held by instances that are gone (SPEC §10), for recovery. */

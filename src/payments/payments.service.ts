@@ -104,9 +104,12 @@ export class PaymentsService {
   /** SPEC §5.2: the amount against the code's value, honouring over/part payment. */
   private checkAmount(qr: QrCode, amount: number, currency: string, tranId: string): void {
     if (qr.amount === null) return;
-    if (qr.currency && currency !== qr.currency) throw new InvalidAmountError('Currency differs from QR code', { tranId });
-    if (amount > qr.amount && !qr.overPaymentAllowed) throw new InvalidAmountError('Amount above QR code value', { tranId });
-    if (amount < qr.amount && !qr.partPaymentAllowed) throw new InvalidAmountError('Amount below QR code value', { tranId });
+    if (qr.currency && currency !== qr.currency)
+      throw new InvalidAmountError('Currency differs from QR code', { tranId });
+    if (amount > qr.amount && !qr.overPaymentAllowed)
+      throw new InvalidAmountError('Amount above QR code value', { tranId });
+    if (amount < qr.amount && !qr.partPaymentAllowed)
+      throw new InvalidAmountError('Amount below QR code value', { tranId });
   }
 
   private newPayment(request: PaymentRequestDto, now: number): Payment {
@@ -148,7 +151,12 @@ export class PaymentsService {
     if (grace <= 0) return;
     const early = await this.scans.unmatchedSince(em, request.tranId, now - grace);
     if (early && (await this.scans.claim(em, early.id, payment.id))) {
-      Object.assign(payment, { state: 'SENDING', partnerId: early.partnerId, upstreamId: randomUUID(), waitDeadline: null });
+      Object.assign(payment, {
+        state: 'SENDING',
+        partnerId: early.partnerId,
+        upstreamId: randomUUID(),
+        waitDeadline: null,
+      });
     }
   }
 
@@ -160,7 +168,8 @@ export class PaymentsService {
       const closed = await this.db.transaction((em) =>
         this.payments.transition(em, payment.id, 'WAITING_SCAN', { state, updatedAt: now, waitDeadline: null }),
       );
-      if (closed) throw end === 'shutdown' ? new ShuttingDownError(payment.tranId) : new NoScanReceivedError(payment.tranId);
+      if (closed)
+        throw end === 'shutdown' ? new ShuttingDownError(payment.tranId) : new NoScanReceivedError(payment.tranId);
     }
     // A scan claimed it (possibly at the very moment the wait ended).
     const current = await this.payments.find(payment.id);

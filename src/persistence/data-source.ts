@@ -6,14 +6,19 @@ import type { DatabaseTarget } from '@app/config/env.validation';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-
 /**
  * TypeORM options for either store. Migrations run at start-up; the schema is
  * never synchronised from the entities. A PostgreSQL URL may carry
  * `?schema=name`, used to give each test run its own schema.
  */
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false };
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  };
   if (target.type === 'sqlite') {
     if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
     return {

@@ -97,7 +97,12 @@ export class ScansService {
     }
   }
 
-  private async store(scan: ScanNotificationDto, status: ScanStatus, paymentId: string | null, now: number): Promise<void> {
+  private async store(
+    scan: ScanNotificationDto,
+    status: ScanStatus,
+    paymentId: string | null,
+    now: number,
+  ): Promise<void> {
     try {
       await this.db.run((em) => this.scans.insert(em, this.row(scan, status, paymentId, now)));
     } catch (error) {

@@ -83,9 +83,7 @@ describe('crash safety: kill -9 mid-traffic and restart (SPEC §10)', () => {
     const reversal = await waitFor(
       'the timeout reversal of the in-flight payment',
       () =>
-        partner.received.find(
-          (m) => m.path === '/payments/reversals' && m.body.requestId === hangingUpstream.body.id,
-        ),
+        partner.received.find((m) => m.path === '/payments/reversals' && m.body.requestId === hangingUpstream.body.id),
       40_000,
     );
     expect(reversal.body.reversalReason).toBe('TIMEOUT');

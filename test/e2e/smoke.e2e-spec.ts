@@ -1,4 +1,9 @@
-import { aCreateQrCodeRequest, aPaymentConfirmation, aPaymentRequest, aScanNotification } from '../factories/messages.factory';
+import {
+  aCreateQrCodeRequest,
+  aPaymentConfirmation,
+  aPaymentRequest,
+  aScanNotification,
+} from '../factories/messages.factory';
 import { RETAILER, SANDBOX } from '../factories/hub-config.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 

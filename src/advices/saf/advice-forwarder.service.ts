@@ -131,7 +131,11 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async send(entry: OutboxEntry, connector: { confirm: Send; reverse: Send }, timeoutMs: number): Promise<PartnerOutcome> {
+  private async send(
+    entry: OutboxEntry,
+    connector: { confirm: Send; reverse: Send },
+    timeoutMs: number,
+  ): Promise<PartnerOutcome> {
     const body = entry.body ?? {};
     try {
       return entry.kind === 'CONFIRMATION'
