@@ -14,6 +14,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { ScansModule } from './scans/scans.module';
 import { AdvicesModule } from './advices/advices.module';
 import { FallbackModule } from './common/http/fallback.module';
+import { HealthModule } from './health/health.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         PaymentsModule,
         ScansModule,
         AdvicesModule,
+        HealthModule,
         FallbackModule,
       ],
     };

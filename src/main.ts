@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp, hardenServer } from './create-app';
 import { loadAppConfig } from './config/config.module';
@@ -9,8 +10,10 @@ async function bootstrap(): Promise<void> {
   const config = loadAppConfig();
   await assertProductionReady(config.hub, config.env);
   const app = await createApp(config);
-  hardenServer(app.getHttpServer());
+  const server = app.getHttpServer();
+  hardenServer(server);
   await app.listen(config.env.port, config.env.host);
+  boundShutdown(server, logger);
 
   const scheme = config.env.tls.disabled ? 'http' : 'https';
   const shownHost = config.env.host === '0.0.0.0' || config.env.host === '::' ? 'localhost' : config.env.host;
@@ -23,6 +26,25 @@ async function bootstrap(): Promise<void> {
     `Try: curl -k -u ${retailer?.id ?? '<retailer id>'}:<password> -H 'Content-Type: application/json' ` +
       `${base}/qrCodes -d @docs/examples/create-qr-code.json`,
   );
+}
+
+/**
+ * SPEC §10: on SIGTERM Nest's shutdown hooks answer held payments, let
+ * upstream calls finish and close the database; this adds what they cannot:
+ * keep-alive sockets are closed as soon as they go idle, and the process exits
+ * after 30 s whatever is still running.
+ */
+function boundShutdown(server: Server, logger: Logger): void {
+  const onSignal = (): void => {
+    logger.log('shutting down: no new connections, answering held payments');
+    setInterval(() => server.closeIdleConnections(), 200).unref();
+    setTimeout(() => {
+      logger.error('shutdown took longer than 30 s; exiting');
+      process.exit(1);
+    }, 30_000).unref();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
 }
 
 function describeDb(url: string): string {

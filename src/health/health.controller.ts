@@ -1,0 +1,82 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { Public } from '@app/auth/auth.decorators';
+import { OutboxStats } from '@app/advices/saf/outbox-stats';
+import { ErrorType } from '@app/errors/error-type';
+import { HubError } from '@app/errors/hub-error';
+import { Database } from '@app/persistence/database';
+import { ShutdownState } from './shutdown-state';
+
+const DB_CHECK_TIMEOUT_MS = 2_000;
+
+/**
+ * Liveness and readiness (SPEC §11). Not ready while the database cannot be
+ * reached or the hub is shutting down; the outbox figures are reported for
+ * operators. A 503 carries an ErrorDetail whose detailMessage is the check
+ * result, like every other non-2xx answer.
+ */
+@Controller('health')
+@Public()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly db: Database,
+    private readonly outbox: OutboxStats,
+    private readonly shutdown: ShutdownState,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  async ready() {
+    try {
+      return await this.health.check([() => this.database(), () => this.queue(), () => this.accepting()]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        throw new HubError(ErrorType.GENERAL_ERROR, 'Not ready', 503, { detailMessage: error.getResponse() });
+      }
+      throw error;
+    }
+  }
+
+  private async database(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('database');
+    try {
+      await withTimeout(
+        this.db.run((em) => em.query('SELECT 1')),
+        DB_CHECK_TIMEOUT_MS,
+      );
+      return check.up({ type: this.db.isPostgres ? 'postgres' : 'sqlite' });
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    }
+  }
+
+  private async queue(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('outbox');
+    try {
+      return check.up({ partners: await withTimeout(this.outbox.perPartner(), DB_CHECK_TIMEOUT_MS) });
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    }
+  }
+
+  private accepting(): HealthIndicatorResult {
+    const check = this.indicators.check('accepting');
+    return this.shutdown.stopping ? check.down({ message: 'shutting down' }) : check.up();
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
