@@ -29,7 +29,12 @@ export class OutboxStats {
         .addSelect("MIN(CASE WHEN o.status = 'PENDING' THEN o.created_at END)", 'oldest')
         .where("o.status IN ('PENDING', 'PARKED')")
         .groupBy('o.partner_id')
-        .getRawMany<{ partnerId: string; pending: string | number; parked: string | number; oldest: string | number | null }>(),
+        .getRawMany<{
+          partnerId: string;
+          pending: string | number;
+          parked: string | number;
+          oldest: string | number | null;
+        }>(),
     );
     const now = this.clock.now();
     return rows.map((r) => ({
