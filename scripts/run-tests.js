@@ -7,8 +7,8 @@ const { spawnSync } = require('node:child_process');
 const jest = require.resolve('jest/bin/jest');
 const extra = process.argv.slice(2);
 const runs = [
-  // The cluster test always uses PostgreSQL (several instances need a shared store): run it once, below.
-  { name: 'unit + e2e on SQLite', args: ['--testPathIgnorePatterns', 'cluster'], env: { TEST_DATABASE: 'sqlite' } },
+  // *.pg.e2e-spec.ts always use PostgreSQL (a shared store, a database to take down): run once, below.
+  { name: 'unit + e2e on SQLite', args: ['--testPathIgnorePatterns', '\\.pg\\.e2e-spec'], env: { TEST_DATABASE: 'sqlite' } },
   { name: 'e2e on PostgreSQL', args: ['--selectProjects', 'e2e'], env: { TEST_DATABASE: 'postgres' } },
 ];
 
