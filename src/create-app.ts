@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { LoggerService } from '@nestjs/common';
 import { createLogger } from './common/logger';
 import { NestFactory } from '@nestjs/core';
@@ -23,7 +25,10 @@ export interface CreateAppOptions {
  * guards, filters); main.ts and the e2e tests both use this.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
-  const httpsOptions = resolveTlsOptions(config.env);
+  const tls = resolveTlsOptions(config.env);
+  // Node checks header/request timeouts on this interval (default 30 s); a
+  // slowloris client must be cut off close to headersTimeout, not 30 s later.
+  const httpsOptions = tls && ({ ...tls, connectionsCheckingInterval: 1_000 } as typeof tls);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
     httpsOptions,
     bodyParser: false,
@@ -39,10 +44,27 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   return app;
 }
 
-/** Slow clients must not hold sockets forever (slowloris): bound header and body time. */
+/**
+ * Slow clients must not hold sockets forever (slowloris): header and body
+ * time are bounded. Requests Node's parser refuses before the app sees them
+ * (oversized headers, garbage, timeouts) still get an ErrorDetail body.
+ */
 export function hardenServer(server: Server): void {
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 65_000;
   server.maxHeadersCount = 100;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return void socket.destroy();
+    const [status, reason] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    const body = JSON.stringify({ id: randomUUID(), errorType: 'FORMAT_ERROR', errorMessage: reason.slice(0, 40) });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }

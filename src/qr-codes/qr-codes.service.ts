@@ -4,8 +4,8 @@ import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { CreateQrCodeRequestDto } from '@app/common/dto/create-qr-code-request.dto';
 import type { CreateQrCodeResponse } from '@app/common/dto/create-qr-code-response';
-import { FormatError } from '@app/errors/hub-error';
-import { buildMerchantQr, QrScheme } from './emv-tlv';
+import { FormatError, InvalidAmountError } from '@app/errors/hub-error';
+import { buildMerchantQr, EmvTlvError, MerchantQrInput, QrScheme } from './emv-tlv';
 import { QrCode } from './qr-code.entity';
 import { QrCodesRepository } from './qr-codes.repository';
 
@@ -29,7 +29,7 @@ export class QrCodesService {
     // SPEC §4: 128 random bits, 32 hex chars — unguessable, URL-safe, short to scan.
     const tranId = randomBytes(16).toString('hex');
     const merchant = request.originator.merchant;
-    const qrCode = buildMerchantQr({
+    const qrCode = this.encode({
       scheme,
       templateTag: this.config.hub.qr.templateTag,
       providerId: this.config.hub.qr.providerId,
@@ -86,6 +86,19 @@ export class QrCodesService {
       tranId,
       qrCode,
     };
+  }
+
+  /** A request the EMVCo format cannot carry is the request's fault: 400, never 500. */
+  private encode(input: MerchantQrInput): string {
+    try {
+      return buildMerchantQr(input);
+    } catch (error) {
+      if (!(error instanceof EmvTlvError)) throw error;
+      if (/amount/i.test(error.message)) throw new InvalidAmountError('Amount too large for a QR code');
+      throw new FormatError('Cannot encode QR code', [
+        { messageProperty: 'CreateQrCodeRequest', field: 'qrProperties.scheme', error: error.message, invalidValue: input.scheme },
+      ]);
+    }
   }
 
   private expiry(expiryDate: string | undefined, now: number): number {

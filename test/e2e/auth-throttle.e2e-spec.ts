@@ -10,24 +10,21 @@ import { FakeClock } from '../utils/fake-clock';
  * client address) within a minute, further attempts get 429 with an
  * ErrorDetail until the minute has passed, even with the right password.
  *
- * Every request here comes from 127.0.0.1, so each test boots its own hub (the
- * throttle lives in the hub) on a fake clock, to move past the minute without
- * waiting for it.
+ * Every request here comes from 127.0.0.1, so this file has its own hub (the
+ * throttle lives in the hub), on a fake clock: each test starts a minute after
+ * the previous one, when every earlier failure has left the window.
  */
 describe('login throttling (SPEC §3)', () => {
-  let hub: TestApp | undefined;
-  let clock: FakeClock;
+  let hub: TestApp;
+  const clock = new FakeClock(Date.now());
 
-  beforeEach(async () => {
-    clock = new FakeClock(Date.now());
+  beforeAll(async () => {
     hub = await createTestApp({ clock });
   });
-  afterEach(async () => {
-    await hub?.close();
-    hub = undefined;
-  });
+  afterAll(() => hub.close());
+  beforeEach(() => clock.advance(61_000));
 
-  const app = (): TestApp => hub as TestApp;
+  const app = (): TestApp => hub;
 
   const retailerQr = () => aCreateQrCodeRequest();
   const otherRetailerQr = () =>
@@ -89,6 +86,25 @@ describe('login throttling (SPEC §3)', () => {
 
     expectThrottled(await app().post('/qr/v1/qrCodes', retailerQr(), RETAILER));
     expectThrottled(await app().post('/qr/v1/qrCodes', otherRetailerQr(), OTHER_RETAILER));
+  });
+
+  it('a forged X-Forwarded-For does not give each attempt a new client address', async () => {
+    for (let i = 0; i < 10; i++) {
+      const res = await app()
+        .raw()
+        .post('/qr/v1/qrCodes')
+        .set('X-Forwarded-For', `10.0.0.${i}`)
+        .auth(`unknown-${i}`, 'wrong')
+        .send(retailerQr());
+      expectErrorDetail(res, 401, 'GENERAL_ERROR');
+    }
+    const res = await app()
+      .raw()
+      .post('/qr/v1/qrCodes')
+      .set('X-Forwarded-For', '10.0.1.1')
+      .auth(RETAILER.id, RETAILER.password)
+      .send(retailerQr());
+    expectThrottled(res);
   });
 
   it('failures spread over more than a minute do not add up', async () => {

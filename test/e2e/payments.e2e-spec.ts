@@ -5,7 +5,7 @@ import { aPaymentRequest, aScanNotification, Overrides } from '../factories/mess
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { FakeClock } from '../utils/fake-clock';
-import { createQr, Post, poster, scanWhenWaiting, waitFor } from '../utils/flows';
+import { createQr, Post, poster, waitFor } from '../utils/flows';
 import { HubStore, settledWithin } from '../utils/lifecycle-db';
 import { partnerCalls, PartnerServer, startPartnerServer } from '../utils/partner-server';
 
@@ -73,7 +73,7 @@ describe('pay (SPEC §5)', () => {
   const upstreamReversals = (requestId: string) =>
     partnerCalls(partner, '/payments/reversals').filter((m) => m.requestId === requestId);
 
-  it('waits for the scan, then answers 201 PaymentResponse; the partner gets the hub\'s own PaymentRequest', async () => {
+  it("waits for the scan, then answers 201 PaymentResponse; the partner gets the hub's own PaymentRequest", async () => {
     const tranId = await createQr(post, 2000);
     const body = aPay(tranId, 2000);
     const answer = send(body);
@@ -115,7 +115,12 @@ describe('pay (SPEC §5)', () => {
       { institutionId: 'qr-hub', transactionIdentifier: body.id },
     ]);
     const row = await store.payment(body.id);
-    expect(row).toMatchObject({ state: 'APPROVED', upstreamId: upstream.id, partnerId: WALLET.id, approvedAmount: 2000 });
+    expect(row).toMatchObject({
+      state: 'APPROVED',
+      upstreamId: upstream.id,
+      partnerId: WALLET.id,
+      approvedAmount: 2000,
+    });
   });
 
   it('reused payment id → 400 DUPLICATE_RECORD', async () => {
@@ -331,9 +336,16 @@ describe('pay (SPEC §5)', () => {
       expect(queued.status).toBe('PENDING');
       expect(upstreamReversals(upstreamId)).toHaveLength(0);
       partner.setMode('normal');
-      const reversal = await waitFor('the reversal after the partner came back', () => upstreamReversals(upstreamId)[0]);
+      const reversal = await waitFor(
+        'the reversal after the partner came back',
+        () => upstreamReversals(upstreamId)[0],
+      );
       expect(reversal.reversalReason).toBe('TIMEOUT');
-      await store.untilOutbox(body.id, 'REVERSAL', 'DELIVERED');
+      // The partner never saw the payment: its 404 to the reversal counts as done (SPEC §7).
+      const delivered = await store.untilOutbox(body.id, 'REVERSAL', 'DELIVERED');
+      const attempts = await store.attempts(delivered.id);
+      expect(attempts[attempts.length - 1]).toMatchObject({ outcome: 'successful', httpStatus: 404 });
+      expect(attempts.slice(0, -1).every((a) => a.outcome === 'unknown')).toBe(true);
     } finally {
       partner.setMode('normal');
     }

@@ -372,6 +372,21 @@ describe('createQrCode (SPEC §4)', () => {
     });
   });
 
+  describe('expiry that is not a real date-time', () => {
+    // RFC 3339 §5.7: the day must exist in the month. Accepting 30 February would
+    // echo one expiry to the retailer and enforce another (JS rolls it into March).
+    it.each(['2099-02-30T12:00:00Z', '2099-04-31T12:00:00+02:00'])(
+      'expiryDate %s → 400 FORMAT_ERROR, nothing stored',
+      async (expiryDate) => {
+        const request = aCreateQrCodeRequest({ qrProperties: { expiryDate } });
+        const res = await create(request);
+        const violations = expectViolations(res);
+        expect(violations.map((v) => v.field)).toContain('qrProperties.expiryDate');
+        expect(await qrRows(request.id)).toHaveLength(0);
+      },
+    );
+  });
+
   describe('duplicate request id → 400 DUPLICATE_RECORD', () => {
     it('the same retailer reusing an id', async () => {
       const request = aCreateQrCodeRequest();

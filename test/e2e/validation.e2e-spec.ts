@@ -594,6 +594,10 @@ describe('message validation (SPEC §2)', () => {
       '2024-01-01',
       '01/02/2024 10:00',
       '',
+      // RFC 3339 §5.7: date-mday must exist in that month and year.
+      '2024-02-30T12:00:00Z',
+      '2023-02-29T12:00:00Z',
+      '2024-04-31T12:00:00Z',
     ];
     run(
       bad.flatMap((time): Case[] => [
@@ -603,12 +607,14 @@ describe('message validation (SPEC §2)', () => {
       ]),
     );
 
-    it.each(['2024-01-01T12:00:00Z', '2024-01-01T12:00:00.123+02:00', '2024-01-01T12:00:00.123456-05:30'])(
-      'accepts time %s',
-      async (time) => {
-        expect((await send('createQrCode', aCreateQrCodeRequest({ time }))).status).toBe(201);
-      },
-    );
+    it.each([
+      '2024-01-01T12:00:00Z',
+      '2024-01-01T12:00:00.123+02:00',
+      '2024-01-01T12:00:00.123456-05:30',
+      '2024-02-29T12:00:00Z',
+    ])('accepts time %s', async (time) => {
+      expect((await send('createQrCode', aCreateQrCodeRequest({ time }))).status).toBe(201);
+    });
   });
 
   describe('invalidValue echoes the rejected value', () => {

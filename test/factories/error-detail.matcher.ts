@@ -38,7 +38,8 @@ export const ERROR_MESSAGE_MAX = 40;
 const FRAMEWORK_KEYS = ['stack', 'statusCode', 'message', 'error'] as const;
 
 /** A JavaScript stack trace: "Error: …" or an "    at fn (file:line:col)" frame. */
-export const STACK_TRACE = /(?:^|[\s"])(?:[A-Z][A-Za-z]*)?Error: |(?:\n|\\n)\s+at |\bat \S+ \(.*:\d+:\d+\)|\bat .*\.[jt]s:\d+:\d+/;
+export const STACK_TRACE =
+  /(?:^|[\s"])(?:[A-Z][A-Za-z]*)?Error: |(?:\n|\\n)\s+at |\bat \S+ \(.*:\d+:\d+\)|\bat .*\.[jt]s:\d+:\d+/;
 
 /** A field violation of a validation failure (SPEC §2: one per violation). */
 export interface FieldViolation {

@@ -53,24 +53,37 @@ export class HubStore {
     return this.db.run((em) => em.find(DeliveryAttempt, { where: { outboxId }, order: { seq: 'ASC' } }));
   }
 
-  audit(where: Partial<Pick<AuditMessage, 'direction' | 'messageId' | 'tranId' | 'operation'>>): Promise<AuditMessage[]> {
+  audit(where: {
+    direction?: AuditMessage['direction'];
+    messageId?: string;
+    tranId?: string;
+    operation?: string;
+  }): Promise<AuditMessage[]> {
     return this.db.run((em) => em.find(AuditMessage, { where, order: { seq: 'ASC' } }));
   }
 
   /** Waits until the payment is stored in `state` (e.g. WAITING_SCAN: the hub holds it for a scan). */
   async untilPaymentState(id: string, state: Payment['state'], ms = 10_000): Promise<Payment> {
-    return waitFor(`payment ${id} in ${state}`, async () => {
-      const p = await this.payment(id);
-      return p?.state === state ? p : undefined;
-    }, ms);
+    return waitFor(
+      `payment ${id} in ${state}`,
+      async () => {
+        const p = await this.payment(id);
+        return p?.state === state ? p : undefined;
+      },
+      ms,
+    );
   }
 
   /** Waits until the payment's only outbox entry of `kind` has `status`. */
   async untilOutbox(paymentId: string, kind: OutboxEntry['kind'], status: OutboxEntry['status'], ms = 10_000) {
-    return waitFor(`${kind} of ${paymentId} ${status}`, async () => {
-      const rows = await this.outbox(paymentId, kind);
-      return rows.length === 1 && rows[0].status === status ? rows[0] : undefined;
-    }, ms);
+    return waitFor(
+      `${kind} of ${paymentId} ${status}`,
+      async () => {
+        const rows = await this.outbox(paymentId, kind);
+        return rows.length === 1 && rows[0].status === status ? rows[0] : undefined;
+      },
+      ms,
+    );
   }
 }
 

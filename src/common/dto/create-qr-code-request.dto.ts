@@ -1,3 +1,4 @@
+import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   IsArray,
   IsObject,
   IsOptional,
-  IsRFC3339,
   IsString,
   IsUUID,
   MaxLength,
@@ -28,7 +28,7 @@ export class CreateQrCodeRequestDto {
   id!: string;
 
   /** RFC 3339 date-time as recorded by the sender. */
-  @IsRFC3339()
+  @IsDateTime()
   time!: string;
 
   @IsObject()

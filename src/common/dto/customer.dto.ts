@@ -1,10 +1,10 @@
+import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
 import {
   IsEmail,
   IsObject,
   IsOptional,
-  IsRFC3339,
   IsString,
   Matches,
   MaxLength,
@@ -65,7 +65,7 @@ export class CustomerDto {
 
   /** Swagger `format: date-time`: an RFC 3339 date-time string. */
   @IsOptional()
-  @IsRFC3339()
+  @IsDateTime()
   dateOfBirth?: string;
 
   @IsOptional()

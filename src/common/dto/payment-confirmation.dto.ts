@@ -1,3 +1,4 @@
+import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   IsArray,
   IsObject,
   IsOptional,
-  IsRFC3339,
   IsString,
   IsUUID,
   Length,
@@ -30,7 +30,7 @@ export abstract class BasicAdviceDto {
   @IsUUID('all')
   requestId!: string;
 
-  @IsRFC3339()
+  @IsDateTime()
   time!: string;
 
   /** Required by the swagger, but may be empty: the identifiers of the payment, unaltered. */

@@ -1,3 +1,4 @@
+import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
 import {
@@ -6,7 +7,6 @@ import {
   IsIn,
   IsObject,
   IsOptional,
-  IsRFC3339,
   IsString,
   IsUUID,
   Length,
@@ -73,7 +73,7 @@ export class PaymentRequestDto {
   @IsUUID('all')
   id!: string;
 
-  @IsRFC3339()
+  @IsDateTime()
   time!: string;
 
   @IsObject()

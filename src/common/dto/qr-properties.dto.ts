@@ -1,6 +1,7 @@
+import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsRFC3339, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { LedgerAmountDto } from '@app/common/dto/amounts.dto';
 import { FREE_TEXT_MAX } from '@app/common/dto/institution.dto';
 
@@ -34,7 +35,7 @@ export class QrPropertiesDto {
    * RFC 3339 string; only the string is accepted (SPEC §4).
    */
   @IsOptional()
-  @IsRFC3339()
+  @IsDateTime()
   expiryDate?: string;
 
   @IsOptional()

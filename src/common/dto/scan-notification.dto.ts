@@ -1,3 +1,4 @@
+import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   IsArray,
   IsObject,
   IsOptional,
-  IsRFC3339,
   IsString,
   IsUUID,
   Length,
@@ -26,7 +26,7 @@ export class ScanNotificationDto {
   @IsUUID('all')
   id!: string;
 
-  @IsRFC3339()
+  @IsDateTime()
   time!: string;
 
   /** The partner; `partner.id` must equal the Basic-auth username (SPEC §3). */

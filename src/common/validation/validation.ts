@@ -31,6 +31,9 @@ const TYPE_CONSTRAINTS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 
 
 function relevantConstraints(constraints: Record<string, string> | undefined): Array<[string, string]> {
   const failed = Object.entries(constraints ?? {});
+  // Not an array at all: "each value must be an object" would only repeat it.
+  const notArray = failed.filter(([name]) => name === 'isArray');
+  if (notArray.length > 0) return notArray;
   const typeFailures = failed.filter(([name]) => TYPE_CONSTRAINTS.has(name));
   return typeFailures.length > 0 ? typeFailures : failed;
 }

@@ -81,7 +81,8 @@ export class ElectrumHttpConnector implements PartnerConnector {
     const outcome = await this.http.post(path, message, kind, {
       timeoutMs: options.timeoutMs,
       // The hub records status, body and time; the late answer's class is recomputed there if needed.
-      onLateAnswer: onLateAnswer && ((late) => onLateAnswer({ status: late.status, body: late.body, receivedAt: late.receivedAt })),
+      onLateAnswer:
+        onLateAnswer && ((late) => onLateAnswer({ status: late.status, body: late.body, receivedAt: late.receivedAt })),
     });
     // PartnerOutcome carries no body on failure: the ErrorDetail is what the core passes downstream.
     if (outcome.kind === 'failed') return { kind: 'failed', status: outcome.status, error: outcome.error };

@@ -1,0 +1,261 @@
+/**
+ * The whole lifecycle under load (issue: lifecycle): createQrCode → pay ∥ scan
+ * → the hub's PaymentRequest to a real HTTPS partner (electrum-http, cents 00
+ * approve) → confirmPayment, delivered to the partner by store-and-forward.
+ * Hub on SQLite, then on PostgreSQL. (a) closed loop: C virtual users for D s
+ * → flows/s (target ≥ 250 on SQLite); (b) open loop at R flows/s for D s →
+ * p50/p99 of the hub-added latency (definition in docs/benchmarks.md).
+ *
+ *   node dist-bench/bench/full-flow.bench.js [--vus=64] [--rate=150] [--duration=20] [--db=sqlite|postgres] [--profile]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RETAILER, WALLET } from '../test/factories/hub-config.factory';
+import {
+  aCreateQrCodeRequest,
+  aPaymentConfirmation,
+  aPaymentRequest,
+  aScanNotification,
+} from '../test/factories/messages.factory';
+import { startPartnerServer } from '../test/utils/partner-server';
+import { Answer, DbKind, errorType, HubClient, prepareTls, diagnosticsEnv, startBenchHub } from './lib/harness';
+import { dbKinds, fail, numberArg, storeName } from './lib/args';
+import { machineLine } from './lib/machine';
+import { cpuMeter } from './lib/proc';
+import { writeSection } from './lib/report';
+import { fmt, sleep, summarize, table } from './lib/stats';
+
+const VUS = numberArg('vus', 64);
+const RATE = numberArg('rate', 150);
+const DURATION_S = numberArg('duration', 20);
+const WARMUP_S = numberArg('warmup', 3);
+const SCAN_RETRY_MS = 2;
+const PARTS = ['createQr', 'scan', 'release', 'confirm', 'hubAdded'] as const;
+type Part = (typeof PARTS)[number];
+
+/** Per-part times (ms) of one completed flow, and how often its scan came too early. */
+type FlowTimes = Record<Part, number> & { retries: number };
+
+class Runner {
+  readonly failures = new Map<string, number>();
+  confirmations = 0;
+  retries = 0;
+
+  constructor(
+    private readonly retail: HubClient,
+    private readonly wallet: HubClient,
+  ) {}
+
+  /** One flow; null (and a counted failure) when any step does not succeed. */
+  async flow(): Promise<FlowTimes | null> {
+    try {
+      const qr = await this.expect(
+        'createQr',
+        201,
+        this.retail.post('/qr/v1/qrCodes', aCreateQrCodeRequest(), RETAILER),
+      );
+      const tranId = String(qr.body?.tranId);
+      const payment = aPaymentRequest(tranId);
+      const paying = this.retail.post('/qr/v1/payments', payment, RETAILER);
+      paying.catch(() => undefined);
+      let retries = 0;
+      let scan: Answer;
+      for (;;) {
+        scan = await this.wallet.post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET);
+        // Declined by design while the hub has not yet stored the payment (SPEC §6).
+        if (scan.status !== 400 || errorType(scan) !== 'UNABLE_TO_LOCATE_RECORD' || retries >= 2000) break;
+        retries += 1;
+        await sleep(SCAN_RETRY_MS);
+      }
+      this.retries += retries;
+      await this.expect('scan', 202, Promise.resolve(scan));
+      const paid = await this.expect('pay', 201, paying);
+      const confirm = aPaymentConfirmation(payment.id);
+      const confirmed = await this.expect(
+        'confirm',
+        202,
+        this.retail.post('/qr/v1/payments/confirmations', confirm, RETAILER),
+      );
+      this.confirmations += 1;
+      const times = {
+        createQr: qr.end - qr.start,
+        scan: scan.end - scan.start,
+        // The partner answers at once (its own time ≈ 0 ms), so nothing is subtracted.
+        release: paid.end - scan.end,
+        confirm: confirmed.end - confirmed.start,
+      };
+      return { ...times, hubAdded: times.createQr + times.scan + times.release + times.confirm, retries };
+    } catch (error) {
+      const key = (error as Error).message;
+      this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+      return null;
+    }
+  }
+
+  private async expect(step: string, status: number, answer: Promise<Answer>): Promise<Answer> {
+    const a = await answer;
+    if (a.status !== status) throw new Error(`${step} ${a.status} ${errorType(a) ?? ''}`.trim());
+    return a;
+  }
+}
+
+/** C virtual users, each running flows back to back until the deadline. */
+async function closedLoop(
+  runner: Runner,
+  vus: number,
+  seconds: number,
+): Promise<{ flows: FlowTimes[]; perSec: number }> {
+  const flows: FlowTimes[] = [];
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: vus }, async () => {
+      while (performance.now() < deadline) {
+        const times = await runner.flow();
+        if (times) flows.push(times);
+      }
+    }),
+  );
+  return { flows, perSec: flows.length / ((performance.now() - start) / 1000) };
+}
+
+/** A new flow every 1/rate s on an absolute schedule, whatever the answers' pace. */
+async function openLoop(runner: Runner, rate: number, seconds: number): Promise<OpenResult> {
+  const flows: FlowTimes[] = [];
+  const pending: Array<Promise<void>> = [];
+  const start = performance.now();
+  let late = 0;
+  for (let i = 0; i < rate * seconds; i++) {
+    const wait = start + (i * 1000) / rate - performance.now();
+    if (wait > 1) await sleep(wait);
+    else if (wait < -5) late += 1;
+    pending.push(runner.flow().then((t) => void (t && flows.push(t))));
+  }
+  await Promise.all(pending);
+  return { rate, flows, late };
+}
+
+interface OpenResult {
+  rate: number;
+  flows: FlowTimes[];
+  late: number;
+}
+
+interface DbResult {
+  kind: DbKind;
+  closed: { flows: FlowTimes[]; perSec: number };
+  open: OpenResult;
+  light: OpenResult;
+  failures: Map<string, number>;
+  confirmations: number;
+  delivered: number;
+  drainMs: number;
+  retries: number;
+  hubCpu: number;
+  loadCpu: number;
+}
+
+async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
+  const partner = await startPartnerServer();
+  const bench = await startBenchHub(
+    kind,
+    { walletBaseUrl: partner.baseUrl, walletCaFile: partner.caFile },
+    diagnosticsEnv(process.argv, profileDir),
+  );
+  // Enough sockets for every held pay plus the other calls; opened during the warm-up.
+  const retail = new HubClient(bench.origin, VUS + 64);
+  const wallet = new HubClient(bench.origin, VUS);
+  try {
+    const runner = new Runner(retail, wallet);
+    await closedLoop(runner, VUS, WARMUP_S);
+    runner.failures.clear();
+    const retriesBefore = runner.retries;
+    const hubMeter = cpuMeter(bench.pid);
+    const loadMeter = cpuMeter(process.pid);
+    const closed = await closedLoop(runner, VUS, DURATION_S);
+    const open = await openLoop(runner, RATE, DURATION_S);
+    const hubCpu = hubMeter.stop();
+    const loadCpu = loadMeter.stop();
+    // (c) the same open loop at half the closed-loop capacity: latency of a hub that is not saturated.
+    const light = await openLoop(runner, Math.max(1, Math.floor(closed.perSec / 2)), DURATION_S);
+    const confirmations = () => partner.received.filter((m) => m.path === '/payments/confirmations').length;
+    const t0 = performance.now();
+    while (confirmations() < runner.confirmations && performance.now() - t0 < 120_000) await sleep(20);
+    const result: DbResult = {
+      ...{ kind, closed, open, light, hubCpu, loadCpu },
+      failures: runner.failures,
+      confirmations: runner.confirmations,
+      delivered: confirmations(),
+      drainMs: performance.now() - t0,
+      retries: runner.retries - retriesBefore,
+    };
+    const s = summarize(open.flows.map((f) => f.hubAdded));
+    process.stdout.write(
+      `${kind}: closed ${fmt(closed.perSec)} flows/s; open ${open.flows.length} flows, hub-added p50 ${fmt(s.p50)} ` +
+        `p99 ${fmt(s.p99)} ms; confirmations ${result.delivered}/${result.confirmations}; ` +
+        `failures ${JSON.stringify([...runner.failures])}\n`,
+    );
+    return result;
+  } finally {
+    await retail.close();
+    await wallet.close();
+    await bench.stop();
+    await partner.close();
+  }
+}
+
+function describe(results: DbResult[]): string {
+  const cell = (flows: FlowTimes[], part: Part): string => {
+    const s = summarize(flows.map((f) => f[part]));
+    return `${fmt(s.p50)} / ${fmt(s.p99)}`;
+  };
+  const each = (f: (r: DbResult) => string): string[] => results.map(f);
+  const sqlite = results.find((r) => r.kind === 'sqlite');
+  const rate = sqlite?.closed.perSec ?? 0;
+  const verdict =
+    rate >= 250 ? `**met** (${fmt(rate)} flows/s)` : `**missed** (${fmt(rate)} flows/s, ${fmt(250 - rate)} short)`;
+  return [
+    '### Full flow: createQrCode → pay ∥ scan → partner → confirm',
+    '',
+    machineLine(),
+    '',
+    `(a) closed loop, ${VUS} virtual users, ${DURATION_S} s (after ${WARMUP_S} s warm-up); (b) open loop, ` +
+      `${RATE} flows/s for ${DURATION_S} s; (c) open loop at half of (a)'s rate for ${DURATION_S} s. ` +
+      'Times in ms, p50 / p99; hub-added latency as defined above.',
+    '',
+    table(
+      ['', ...results.map((r) => storeName(r.kind))],
+      [
+        ['(a) **flows/s**', ...each((r) => `**${fmt(r.closed.perSec)}**`)],
+        ['(a) hubAdded', ...each((r) => cell(r.closed.flows, 'hubAdded'))],
+        ['(b) flows completed', ...each((r) => `${r.open.flows.length} of ${RATE * DURATION_S}`)],
+        ...PARTS.map((p) => [`(b) ${p === 'hubAdded' ? '**hubAdded**' : p}`, ...each((r) => cell(r.open.flows, p))]),
+        ['(b) starts > 5 ms late', ...each((r) => `${r.open.late}`)],
+        ['(c) rate, flows/s', ...each((r) => `${r.light.rate}`)],
+        ...PARTS.map((p) => [`(c) ${p}`, ...each((r) => cell(r.light.flows, p))]),
+        ['scan retries (too early, 2 ms apart), (a)–(c)', ...each((r) => `${r.retries}`)],
+        ['failed flows', ...each((r) => JSON.stringify(Object.fromEntries(r.failures)))],
+        ['confirmations delivered / accepted', ...each((r) => `${r.delivered} / ${r.confirmations}`)],
+        ['… all delivered this long after the load, ms', ...each((r) => fmt(r.drainMs, 0))],
+        [
+          'CPU during (a)+(b): hub / load generator + partner',
+          ...each((r) => `${fmt(r.hubCpu * 100, 0)}% / ${fmt(r.loadCpu * 100, 0)}%`),
+        ],
+      ],
+    ),
+    '',
+    `Target (a) ≥ 250 flows/s on SQLite: ${verdict}.`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  await prepareTls();
+  const profileDir = mkdtempSync(join(tmpdir(), 'qr-hub-prof-'));
+  const results: Array<Awaited<ReturnType<typeof run>>> = [];
+  for (const kind of dbKinds()) results.push(await run(kind, profileDir));
+  const md = describe(results) + (process.argv.includes('--profile') ? `\n\nCPU profiles: \`${profileDir}\`.` : '');
+  process.stdout.write(`\n${md}\n\nwritten to ${writeSection('full-flow', md)}\n`);
+}
+
+main().catch(fail);

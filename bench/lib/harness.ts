@@ -1,0 +1,146 @@
+import { existsSync, lstatSync, symlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Pool } from 'undici';
+import { TestHubConfigOptions } from '../../test/factories/hub-config.factory';
+import { HubProcess, startHubProcess } from '../../test/utils/hub-process';
+import { createTestDatabase, TestDatabase } from '../../test/utils/test-database';
+import { testTls } from '../../test/utils/test-tls';
+import { repoRoot } from './paths';
+
+export type DbKind = 'sqlite' | 'postgres';
+
+/** Makes the shared test certificate (test/utils/global-setup.js) if it is missing. */
+export async function prepareTls(): Promise<void> {
+  const setup = require(join(repoRoot(), 'test', 'utils', 'global-setup.js')) as () => Promise<void>;
+  await setup();
+}
+
+/**
+ * test/utils/hub-process.ts starts `<its root>/dist/src/main.js`, its root being
+ * two folders above it. Compiled into dist-bench/test/utils/ that root is
+ * dist-bench/, so dist-bench/dist is linked to the real dist/ (built by
+ * `npm run build`).
+ */
+export function linkHubBuild(): void {
+  const compiledRoot = resolve(dirname(require.resolve('../../test/utils/hub-process')), '..', '..');
+  const root = repoRoot();
+  if (compiledRoot === root) return;
+  const link = join(compiledRoot, 'dist');
+  let present = false;
+  try {
+    present = lstatSync(link) !== undefined;
+  } catch {
+    present = false;
+  }
+  if (!present) symlinkSync(join(root, 'dist'), link, 'dir');
+  if (!existsSync(join(link, 'src', 'main.js'))) throw new Error('dist/src/main.js missing: run `npm run build` first');
+}
+
+export interface BenchHub {
+  hub: HubProcess;
+  db: TestDatabase;
+  pid: number;
+  /** `https://127.0.0.1:<port>` (the test certificate names 127.0.0.1). */
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/** A real hub process (`node dist/src/main.js`) on a fresh SQLite file or PostgreSQL schema. */
+export async function startBenchHub(kind: DbKind, config: TestHubConfigOptions, env: NodeJS.ProcessEnv = {}) {
+  linkHubBuild();
+  const db = await createTestDatabase(kind);
+  const hub = await startHubProcess(db.url, config, undefined, { LOG_LEVEL: 'error', ...env });
+  const pid = hub.child.pid ?? 0;
+  const stop = async (): Promise<void> => {
+    // SIGTERM: a graceful exit, so `--cpu-prof` (via NODE_OPTIONS) gets written.
+    const killer = setTimeout(() => hub.child.kill('SIGKILL'), 35_000);
+    await hub.kill('SIGTERM');
+    clearTimeout(killer);
+    await db.drop();
+  };
+  const bench: BenchHub = { hub, db, pid, origin: `https://127.0.0.1:${hub.port}`, stop };
+  return bench;
+}
+
+export interface Credentials {
+  id: string;
+  password: string;
+}
+
+/** One answer with its timing: `start`/`end` on the monotonic clock (ms), `endEpoch` = Date.now() at the end. */
+export interface Answer {
+  status: number;
+  body: Record<string, unknown> | null;
+  start: number;
+  end: number;
+  endEpoch: number;
+}
+
+/** A keep-alive HTTPS client for one hub that trusts the test CA (undici Pool). */
+export class HubClient {
+  private readonly pool: Pool;
+  private readonly auth = new Map<string, string>();
+
+  constructor(origin: string, connections: number) {
+    this.pool = new Pool(origin, {
+      connections,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      keepAliveMaxTimeout: 60_000,
+      headersTimeout: 120_000,
+      bodyTimeout: 120_000,
+      connect: { ca: testTls().cert, timeout: 30_000 },
+    });
+  }
+
+  async post(path: string, body: unknown, who: Credentials): Promise<Answer> {
+    let authorization = this.auth.get(who.id);
+    if (!authorization) {
+      authorization = `Basic ${Buffer.from(`${who.id}:${who.password}`).toString('base64')}`;
+      this.auth.set(who.id, authorization);
+    }
+    const start = performance.now();
+    const res = await this.pool.request({
+      method: 'POST',
+      path,
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    const end = performance.now();
+    const endEpoch = Date.now();
+    let parsed: Record<string, unknown> | null = null;
+    try {
+      const value: unknown = text ? JSON.parse(text) : null;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        parsed = value as Record<string, unknown>;
+    } catch {
+      parsed = null;
+    }
+    return { status: res.statusCode, body: parsed, start, end, endEpoch };
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/**
+ * Extra environment for a hub process. `--profile`: CPU-profile it
+ * (bench/lib/cpu-profile.ts, preloaded through NODE_OPTIONS) into `dir`, one
+ * .cpuprofile per process. BENCH_HUB_NODE_OPTIONS: more NODE_OPTIONS for the
+ * hub (e.g. `--max-old-space-size=…` or a diagnostic `--require`).
+ */
+export function diagnosticsEnv(argv: readonly string[], dir: string): NodeJS.ProcessEnv {
+  const profile = argv.includes('--profile');
+  const options = [
+    profile ? `--require ${join(__dirname, 'cpu-profile.js')}` : '',
+    process.env.BENCH_HUB_NODE_OPTIONS ?? '',
+  ]
+    .filter((o) => o !== '')
+    .join(' ');
+  return { ...(options && { NODE_OPTIONS: options }), ...(profile && { BENCH_CPU_PROF_DIR: dir }) };
+}
+
+export const errorType = (a: Answer): string | undefined =>
+  typeof a.body?.errorType === 'string' ? a.body.errorType : undefined;
