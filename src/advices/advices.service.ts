@@ -55,8 +55,10 @@ export class AdvicesService {
         }
         const action = this.checkedAction(kind, payment, advice);
         if (action instanceof HubError) return action;
-        await this.store(em, advice.id, kind, hash, clientId, payment.id, 202, body);
         const applied = await this.apply(em, kind, action, payment, advice);
+        // Lost a race to another advice: the transaction is rolled back, nothing stored.
+        if (applied instanceof HubError) throw applied;
+        await this.store(em, advice.id, kind, hash, clientId, payment.id, 202, body);
         queued = applied === 'forward';
         if (applied === 'close-wait') closedWait = payment.id;
         return null;
@@ -107,28 +109,39 @@ export class AdvicesService {
     return action;
   }
 
+  /**
+   * Applies the decided action with a conditional update; when another
+   * request changed the payment first (several instances, SPEC §10), decides
+   * again on what it is now.
+   */
   private async apply(
     em: EntityManager,
     kind: AdviceKind,
     action: AdviceAction,
     payment: Payment,
     advice: BasicAdviceDto,
-  ): Promise<AdviceAction> {
+  ): Promise<AdviceAction | HubError> {
     const now = this.clock.now();
+    const again = async (): Promise<AdviceAction | HubError> => {
+      const current = await this.payments.find(payment.id, em);
+      if (!current) return notFound(advice);
+      const next = this.checkedAction(kind, current, advice);
+      return next instanceof HubError ? next : this.apply(em, kind, next, current, advice);
+    };
     if (action === 'close-wait') {
-      if (await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now }))
-        return action;
-      return this.apply(em, kind, decideOrNothing(kind, await this.payments.find(payment.id, em)), payment, advice);
+      const closed = await this.payments.transition(em, payment.id, 'WAITING_SCAN', {
+        state: 'CLOSED',
+        updatedAt: now,
+      });
+      return closed ? action : again();
     }
     if (action === 'reverse-when-answered') {
-      if (await this.payments.transition(em, payment.id, 'SENDING', { reversalRequested: true, updatedAt: now }))
-        return action;
-      const current = await this.payments.find(payment.id, em);
-      return this.apply(em, kind, decideOrNothing(kind, current), current ?? payment, advice);
+      const changes = { reversalRequested: true, updatedAt: now };
+      return (await this.payments.transition(em, payment.id, 'SENDING', changes)) ? action : again();
     }
     if (action !== 'forward') return action;
     const settlement = kind === 'CONFIRMATION' ? 'CONFIRMED' : 'REVERSED';
-    await this.payments.update(em, payment.id, { settlement, updatedAt: now });
+    if (!(await this.payments.settle(em, payment.id, settlement, now))) return again();
     const id = randomUUID();
     const extra = {
       reversalReason: (advice as { reversalReason?: string }).reversalReason,
@@ -180,12 +193,6 @@ export class AdvicesService {
     };
     return this.advices.insert(em, row);
   }
-}
-
-function decideOrNothing(kind: AdviceKind, payment: Payment | null): AdviceAction {
-  if (!payment) return 'nothing';
-  const action = decideAdvice(kind, payment);
-  return action instanceof HubError ? 'nothing' : action;
 }
 
 function notFound(advice: BasicAdviceDto): HubError {

@@ -57,7 +57,9 @@ export class CredentialsService {
   private async matches(institution: InstitutionConfig, password: string): Promise<boolean> {
     const secret = institution.secret;
     if (secret.kind === 'scrypt') return verifyPasswordHash(secret.hash, password);
-    // Compare keyed digests so the comparison is constant-time whatever the lengths.
+    // Compare keyed digests so the comparison is constant-time whatever the lengths,
+    // and spend one scrypt as an unknown username does, so timing tells nothing.
+    await this.burnTime(password);
     return timingSafeEqual(this.digestBuffer('', secret.value), this.digestBuffer('', password));
   }
 

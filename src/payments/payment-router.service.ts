@@ -96,20 +96,23 @@ export class PaymentRouter {
     const response = buildPaymentResponse(retailer, body, partner, approved, new Date(now).toISOString(), this.hub);
     let reverse = false;
     const won = await this.db.transaction(async (em) => {
-      const current = await this.payments.find(payment.id, em);
-      reverse = current?.reversalRequested ?? false;
       const changes: Partial<Payment> = {
         state: 'APPROVED',
         approvedAmount: approved,
         upstreamRequest: masked(upstream),
         upstreamResponse: body,
         updatedAt: now,
-        ...(reverse ? { settlement: 'REVERSED' as const } : {}),
       };
       if (!(await this.payments.transition(em, payment.id, 'SENDING', changes))) return false;
       await em.update(QrCode, { tranId: payment.tranId, singleUse: true }, { paidByPaymentId: payment.id });
-      // SPEC §7: the retailer reversed while the payment was in flight — reverse the approval now.
-      if (reverse) await this.queueReversal(em, { ...payment, ...changes }, 'CANCELLED', now);
+      // Read after our update holds the row: a reversal that committed first is seen here,
+      // one that comes later finds the payment APPROVED and is forwarded as usual.
+      reverse = (await this.payments.find(payment.id, em))?.reversalRequested ?? false;
+      if (reverse) {
+        // SPEC §7: the retailer reversed while the payment was in flight — reverse the approval now.
+        await this.payments.update(em, payment.id, { settlement: 'REVERSED' });
+        await this.queueReversal(em, { ...payment, ...changes, settlement: 'REVERSED' }, 'CANCELLED', now);
+      }
       return true;
     });
     if (!won) throw new UpstreamUnavailableError(payment.tranId);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Database, insertRow } from '@app/persistence/database';
-import { Payment, PaymentState } from './payment.entity';
+import { Payment, PaymentState, Settlement } from './payment.entity';
 
 /** States in which a payment still holds its QR code (one at a time per tranId). */
 export const ACTIVE_STATES: PaymentState[] = ['WAITING_SCAN', 'SENDING'];
@@ -23,6 +23,11 @@ export class PaymentsRepository {
     return em.findOneBy(Payment, { tranId, state: In(ACTIVE_STATES) });
   }
 
+  /** The most recent payment against a QR code. */
+  latestForTranId(em: EntityManager, tranId: string): Promise<Payment | null> {
+    return em.findOne(Payment, { where: { tranId }, order: { createdAt: 'DESC' } });
+  }
+
   /**
    * Moves a payment from one state to another only if it is still in `from`;
    * returns whether this caller won.
@@ -40,6 +45,17 @@ export class PaymentsRepository {
       .set(changes as Record<string, unknown>)
       .where('id = :id', { id })
       .andWhere('state IN (:...states)', { states })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Records the retailer's settlement of an approved payment, once: false if it was already settled. */
+  async settle(em: EntityManager, id: string, settlement: Settlement, now: number): Promise<boolean> {
+    const result = await em
+      .createQueryBuilder()
+      .update(Payment)
+      .set({ settlement, updatedAt: now })
+      .where("id = :id AND state = 'APPROVED' AND settlement = 'NONE'", { id })
       .execute();
     return (result.affected ?? 0) > 0;
   }

@@ -149,7 +149,7 @@ export class PaymentsService {
     }
     const grace = this.config.hub.timeouts.earlyScanGraceMs;
     if (grace <= 0) return;
-    const early = await this.scans.unmatchedSince(em, request.tranId, now - grace);
+    const early = await this.scans.earlySince(em, request.tranId, now - grace);
     if (early && (await this.scans.claim(em, early.id, payment.id))) {
       Object.assign(payment, {
         state: 'SENDING',

@@ -1,11 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonObject, jsonColumn, timeColumn } from '@app/persistence/column-types';
 
-export type ScanStatus = 'ACCEPTED' | 'DECLINED';
+/**
+ * ACCEPTED: matched to a payment. EARLY: kept for `earlyScanGraceMs` before
+ * its payment arrived. EXPIRED: an early scan nobody claimed in time.
+ */
+export type ScanStatus = 'ACCEPTED' | 'EARLY' | 'EXPIRED' | 'DECLINED';
 
 /**
- * A partner's scan notification (SPEC §6). Every scan is kept; only one
- * ACCEPTED scan per tranId may exist (partial unique index in the migration).
+ * A partner's scan notification (SPEC §6). Every scan is kept; one ACCEPTED
+ * scan per payment and one EARLY scan per tranId (partial unique indexes).
  */
 @Entity('scans')
 @Index('idx_scans_tran_id', ['tranId'])

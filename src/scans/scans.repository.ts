@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull, MoreThan } from 'typeorm';
+import { EntityManager, LessThanOrEqual, MoreThan } from 'typeorm';
 import { Database, insertRow } from '@app/persistence/database';
 import { Scan } from './scan.entity';
 
@@ -15,21 +15,23 @@ export class ScansRepository {
     return this.db.run((em) => em.existsBy(Scan, { id }));
   }
 
-  acceptedFor(em: EntityManager, tranId: string): Promise<Scan | null> {
-    return em.findOneBy(Scan, { tranId, status: 'ACCEPTED' });
+  /** The early scan kept for this tranId within the grace window (SPEC §6), if any. */
+  earlySince(em: EntityManager, tranId: string, since: number): Promise<Scan | null> {
+    return em.findOneBy(Scan, { tranId, status: 'EARLY', createdAt: MoreThan(since) });
   }
 
-  /** An early scan kept for `earlyScanGraceMs`, not yet matched to a payment (SPEC §6). */
-  unmatchedSince(em: EntityManager, tranId: string, since: number): Promise<Scan | null> {
-    return em.findOneBy(Scan, { tranId, status: 'ACCEPTED', paymentId: IsNull(), createdAt: MoreThan(since) });
+  /** Early scans nobody claimed in time stop counting. */
+  async expireEarly(em: EntityManager, tranId: string, before: number): Promise<void> {
+    await em.update(Scan, { tranId, status: 'EARLY', createdAt: LessThanOrEqual(before) }, { status: 'EXPIRED' });
   }
 
+  /** Matches a kept early scan to a payment; false if another payment took it first. */
   async claim(em: EntityManager, scanId: string, paymentId: string): Promise<boolean> {
     const result = await em
       .createQueryBuilder()
       .update(Scan)
-      .set({ paymentId })
-      .where('id = :scanId AND payment_id IS NULL', { scanId })
+      .set({ paymentId, status: 'ACCEPTED' })
+      .where("id = :scanId AND status = 'EARLY'", { scanId })
       .execute();
     return (result.affected ?? 0) > 0;
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { ScanNotificationDto } from '@app/common/dto/scan-notification.dto';
@@ -51,36 +52,9 @@ export class ScansService {
     let verdict: Verdict;
     let paymentId: string | null = null;
     try {
-      [verdict, paymentId] = await this.db.transaction(async (em): Promise<[Verdict, string | null]> => {
-        if (await this.scans.acceptedFor(em, scan.tranId)) return ['already-scanned', null];
-        const payment = await this.payments.findActiveByTranId(em, scan.tranId);
-        if (!payment || payment.state !== 'WAITING_SCAN') {
-          if (this.config.hub.timeouts.earlyScanGraceMs > 0 && !payment) {
-            await this.scans.insert(em, this.row(scan, 'ACCEPTED', null, now));
-            return ['early', null];
-          }
-          await this.scans.insert(em, this.row(scan, 'DECLINED', null, now));
-          return ['no-payment', null];
-        }
-        if (!alive.has(payment.instanceId)) {
-          // SPEC §10: the instance holding the retailer's request is gone, so is the retailer.
-          await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now });
-          await this.scans.insert(em, this.row(scan, 'DECLINED', payment.id, now));
-          return ['holder-gone', payment.id];
-        }
-        const claimed = await this.payments.transition(em, payment.id, 'WAITING_SCAN', {
-          state: 'SENDING',
-          partnerId: scan.partner.id,
-          upstreamId: randomUUID(),
-          waitDeadline: null,
-          updatedAt: now,
-        });
-        await this.scans.insert(em, this.row(scan, claimed ? 'ACCEPTED' : 'DECLINED', payment.id, now));
-        if (claimed) await this.signal.announce(em, payment.id);
-        return [claimed ? 'matched' : 'no-payment', payment.id];
-      });
+      [verdict, paymentId] = await this.db.transaction((em) => this.match(em, scan, alive, now));
     } catch (error) {
-      // Two scans racing: same id, or a second accepted scan for the tranId (first wins).
+      // Two scans racing for one payment, or two early scans: the first wins (SPEC §6).
       if (isUniqueViolation(error)) throw new DuplicateRecordError('Duplicate scan', { tranId: scan.tranId });
       throw error;
     }
@@ -95,6 +69,57 @@ export class ScansService {
       default:
         throw new RecordNotFoundError('No payment waiting for this code', { tranId: scan.tranId }, 400);
     }
+  }
+
+  /**
+   * Links the scan to the payment waiting for its tranId, in one transaction.
+   * "Already scanned" (SPEC §6: first scan wins) means the latest payment of
+   * the code has its scan; a payment that ended without one (no scan in time,
+   * closed) leaves the code free for the next payment's scan.
+   */
+  private async match(
+    em: EntityManager,
+    scan: ScanNotificationDto,
+    alive: Set<string>,
+    now: number,
+  ): Promise<[Verdict, string | null]> {
+    const decline = async (verdict: Verdict, paymentId: string | null): Promise<[Verdict, string | null]> => {
+      await this.scans.insert(em, this.row(scan, 'DECLINED', paymentId, now));
+      return [verdict, paymentId];
+    };
+    const latest = await this.payments.latestForTranId(em, scan.tranId);
+    if (latest && latest.state !== 'WAITING_SCAN') {
+      const scanned = latest.state !== 'NO_SCAN' && latest.state !== 'CLOSED';
+      if (scanned) return decline('already-scanned', latest.id);
+    }
+    if (!latest || latest.state !== 'WAITING_SCAN') {
+      const grace = this.config.hub.timeouts.earlyScanGraceMs;
+      if (grace <= 0) return decline('no-payment', null);
+      if (await this.scans.earlySince(em, scan.tranId, now - grace)) return decline('already-scanned', null);
+      await this.scans.expireEarly(em, scan.tranId, now - grace);
+      await this.scans.insert(em, this.row(scan, 'EARLY', null, now));
+      return ['early', null];
+    }
+    if (!alive.has(latest.instanceId)) {
+      // SPEC §10: the instance holding the retailer's request is gone, so is the retailer.
+      await this.payments.transition(em, latest.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now });
+      return decline('holder-gone', latest.id);
+    }
+    const claimed = await this.payments.transition(em, latest.id, 'WAITING_SCAN', {
+      state: 'SENDING',
+      partnerId: scan.partner.id,
+      upstreamId: randomUUID(),
+      waitDeadline: null,
+      updatedAt: now,
+    });
+    if (!claimed) {
+      // Another scan claimed it a moment ago (or its wait just ended).
+      const current = await this.payments.find(latest.id, em);
+      return decline(current?.state === 'SENDING' ? 'already-scanned' : 'no-payment', latest.id);
+    }
+    await this.scans.insert(em, this.row(scan, 'ACCEPTED', latest.id, now));
+    await this.signal.announce(em, latest.id);
+    return ['matched', latest.id];
   }
 
   private async store(

@@ -112,14 +112,24 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         indices: [{ name: 'idx_scans_tran_id', columnNames: ['tran_id'] }],
       }),
     );
-    // SPEC §6: first scan wins — one accepted scan per tranId, enforced by the database.
+    // SPEC §6: first scan wins — one accepted scan per payment, and one early
+    // scan kept per tranId, enforced by the database.
     await q.createIndex(
       'scans',
       new TableIndex({
-        name: 'uq_scans_accepted_tran_id',
-        columnNames: ['tran_id'],
+        name: 'uq_scans_accepted_payment_id',
+        columnNames: ['payment_id'],
         isUnique: true,
         where: "status = 'ACCEPTED'",
+      }),
+    );
+    await q.createIndex(
+      'scans',
+      new TableIndex({
+        name: 'uq_scans_early_tran_id',
+        columnNames: ['tran_id'],
+        isUnique: true,
+        where: "status = 'EARLY'",
       }),
     );
     await q.createTable(
