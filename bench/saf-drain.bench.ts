@@ -96,6 +96,9 @@ async function run(kind: DbKind, profileDir: string): Promise<Drain> {
       `${kind}: ${result.delivered} delivered in ${fmt(allMs)} ms → ${fmt((result.delivered / allMs) * 1000)}/s\n`,
     );
     return result;
+  } catch (error) {
+    process.stderr.write(`hub output:\n${bench.hub.output().slice(-4000)}\n`);
+    throw error;
   } finally {
     await client.close();
     await bench.stop();

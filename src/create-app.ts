@@ -63,8 +63,10 @@ export function hardenServer(server: Server): void {
           ? [408, 'Request Timeout']
           : [400, 'Bad Request'];
     const body = JSON.stringify({ id: randomUUID(), errorType: 'FORMAT_ERROR', errorMessage: reason.slice(0, 40) });
+    // Write the answer, then drop the socket: a slow or broken client gets no second chance.
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      () => socket.destroy(),
     );
   });
 }

@@ -100,13 +100,20 @@ export class HubClient {
       this.auth.set(who.id, authorization);
     }
     const start = performance.now();
-    const res = await this.pool.request({
-      method: 'POST',
-      path,
-      headers: { authorization, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await res.body.text();
+    let status: number;
+    let text: string;
+    try {
+      const res = await this.pool.request({
+        method: 'POST',
+        path,
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (error) {
+      throw new Error(`POST ${path}: ${(error as Error).message}`, { cause: error });
+    }
     const end = performance.now();
     const endEpoch = Date.now();
     let parsed: Record<string, unknown> | null = null;
@@ -117,7 +124,7 @@ export class HubClient {
     } catch {
       parsed = null;
     }
-    return { status: res.statusCode, body: parsed, start, end, endEpoch };
+    return { status, body: parsed, start, end, endEpoch };
   }
 
   close(): Promise<void> {
