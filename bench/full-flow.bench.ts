@@ -212,9 +212,12 @@ function describe(results: DbResult[]): string {
   };
   const each = (f: (r: DbResult) => string): string[] => results.map(f);
   const sqlite = results.find((r) => r.kind === 'sqlite');
-  const rate = sqlite?.closed.perSec ?? 0;
-  const verdict =
-    rate >= 250 ? `**met** (${fmt(rate)} flows/s)` : `**missed** (${fmt(rate)} flows/s, ${fmt(250 - rate)} short)`;
+  const rate = sqlite?.closed.perSec ?? Number.NaN;
+  const verdict = !sqlite
+    ? 'not measured (no SQLite run)'
+    : rate >= 250
+      ? `**met** (${fmt(rate)} flows/s)`
+      : `**missed** (${fmt(rate)} flows/s, ${fmt(250 - rate)} short)`;
   return [
     '### Full flow: createQrCode → pay ∥ scan → partner → confirm',
     '',

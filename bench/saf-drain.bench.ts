@@ -136,7 +136,7 @@ function describe(results: Drain[]): string {
       ],
     ),
     '',
-    `Target ≥ 1,000 advices/s on SQLite: ${met ? '**met**' : `**missed** (${fmt(sqlite ? rate(sqlite) : 0, 0)}/s)`}.`,
+    `Target ≥ 1,000 advices/s on SQLite: ${!sqlite ? 'not measured (no SQLite run)' : met ? '**met**' : `**missed** (${fmt(rate(sqlite), 0)}/s)`}.`,
   ].join('\n');
 }
 

@@ -137,6 +137,8 @@ export class HubClient {
  * (bench/lib/cpu-profile.ts, preloaded through NODE_OPTIONS) into `dir`, one
  * .cpuprofile per process. BENCH_HUB_NODE_OPTIONS: more NODE_OPTIONS for the
  * hub (e.g. `--max-old-space-size=…` or a diagnostic `--require`).
+ * BENCH_HUB_ENV: more environment for the hub, `NAME=value` separated by
+ * spaces (e.g. `DATABASE_POOL_SIZE=30 SQLITE_SYNCHRONOUS=FULL`).
  */
 export function diagnosticsEnv(argv: readonly string[], dir: string): NodeJS.ProcessEnv {
   const profile = argv.includes('--profile');
@@ -146,7 +148,15 @@ export function diagnosticsEnv(argv: readonly string[], dir: string): NodeJS.Pro
   ]
     .filter((o) => o !== '')
     .join(' ');
-  return { ...(options && { NODE_OPTIONS: options }), ...(profile && { BENCH_CPU_PROF_DIR: dir }) };
+  const extra = (process.env.BENCH_HUB_ENV ?? '')
+    .split(/\s+/)
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]);
+  return {
+    ...Object.fromEntries(extra),
+    ...(options && { NODE_OPTIONS: options }),
+    ...(profile && { BENCH_CPU_PROF_DIR: dir }),
+  };
 }
 
 export const errorType = (a: Answer): string | undefined =>

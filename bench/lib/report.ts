@@ -8,9 +8,11 @@ const DOC = (): string => join(repoRoot(), 'docs', 'benchmarks.md');
  * Rewrites one benchmark's results section of docs/benchmarks.md: the text
  * between `<!-- bench:<id> -->` and `<!-- /bench:<id> -->`, appended at the
  * end when the markers are missing. Everything else in the file is left alone.
+ * With `--dry` on the command line nothing is written (experiments).
  */
 export function writeSection(id: string, markdown: string): string {
   const file = DOC();
+  if (process.argv.includes('--dry')) return `nowhere (--dry; ${file} unchanged)`;
   const open = `<!-- bench:${id} -->`;
   const close = `<!-- /bench:${id} -->`;
   const block = `${open}\n${markdown.trim()}\n${close}`;
