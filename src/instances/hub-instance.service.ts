@@ -43,16 +43,24 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
     this.schedule();
   }
 
-  /** Ids of instances that are heartbeating (this one included). */
+  private alive: { ids: Set<string>; at: number } | null = null;
+
+  /**
+   * Ids of instances that are heartbeating (this one included). Read at most
+   * once a second: every scan asks, and a heartbeat only moves every 2 s.
+   */
   async aliveIds(): Promise<Set<string>> {
-    const since = this.clock.now() - STALE_AFTER_MS;
+    const now = this.clock.now();
+    if (this.alive && now - this.alive.at < 1_000) return this.alive.ids;
+    const since = now - STALE_AFTER_MS;
     const rows = await this.db.run((em) =>
       em.find(HubInstance, {
         select: { id: true },
         where: { heartbeatAt: MoreThan(since), stoppedAt: null as unknown as number },
       }),
     );
-    return new Set(rows.map((r) => r.id).concat(this.id));
+    this.alive = { ids: new Set(rows.map((r) => r.id).concat(this.id)), at: now };
+    return this.alive.ids;
   }
 
   async isAlive(instanceId: string): Promise<boolean> {

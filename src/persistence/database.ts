@@ -94,3 +94,20 @@ export async function insertRow<T extends ObjectLiteral>(
 ): Promise<void> {
   await em.insert(target, row as QueryDeepPartialEntity<T>);
 }
+
+/** Inserts several rows of one table in a single statement. */
+export async function insertRows<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  rows: Partial<T>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  // updateEntity(false): the generated keys are not read back, which TypeORM would otherwise do row by row.
+  await em
+    .createQueryBuilder()
+    .insert()
+    .into(target)
+    .values(rows as QueryDeepPartialEntity<T>[])
+    .updateEntity(false)
+    .execute();
+}
