@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { LessThan, MoreThan, Not } from 'typeorm';
+import { IsNull, LessThan, MoreThan, Not } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import { Database } from '@app/persistence/database';
@@ -36,7 +36,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
     await this.db.transaction(async (em) => {
       // SQLite is one process by definition: every earlier instance is gone.
       if (!this.db.isPostgres) {
-        await em.update(HubInstance, { stoppedAt: null as unknown as number }, { stoppedAt: now });
+        await em.update(HubInstance, { stoppedAt: IsNull() }, { stoppedAt: now });
       }
       await em.insert(HubInstance, { id: this.id, startedAt: now, heartbeatAt: now, stoppedAt: null });
     });
@@ -56,7 +56,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
     const rows = await this.db.run((em) =>
       em.find(HubInstance, {
         select: { id: true },
-        where: { heartbeatAt: MoreThan(since), stoppedAt: null as unknown as number },
+        where: { heartbeatAt: MoreThan(since), stoppedAt: IsNull() },
       }),
     );
     this.alive = { ids: new Set(rows.map((r) => r.id).concat(this.id)), at: now };
