@@ -118,20 +118,34 @@ function normalizeBody(body: unknown, messageName: string): Record<string, unkno
       violation(messageName, '', `${messageName} must be a JSON object`, body),
     ]);
   }
-  const copy = (value: unknown, path: string, depth: number): unknown => {
+  // The path is kept as a stack and only turned into text for the error: this runs on every request.
+  const stack: Array<string | number> = [];
+  const pathText = () => stack.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+  const copy = (value: unknown, depth: number): unknown => {
     if (depth > MAX_BODY_DEPTH) {
       const error = `nesting deeper than ${MAX_BODY_DEPTH} levels`;
-      throw new FormatError(FORMAT_ERROR_MESSAGE, [violation(messageName, path, error, value)]);
+      throw new FormatError(FORMAT_ERROR_MESSAGE, [violation(messageName, pathText(), error, value)]);
     }
-    if (Array.isArray(value)) return value.map((item, i) => copy(item, `${path}[${i}]`, depth + 1));
+    if (Array.isArray(value)) {
+      return value.map((item, i) => {
+        stack.push(i);
+        const out = copy(item, depth + 1);
+        stack.pop();
+        return out;
+      });
+    }
     if (!isPlainObject(value)) return value;
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== null && !UNSAFE_KEYS.has(key)) out[key] = copy(item, path ? `${path}.${key}` : key, depth + 1);
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (item === null || UNSAFE_KEYS.has(key)) continue;
+      stack.push(key);
+      out[key] = copy(item, depth + 1);
+      stack.pop();
     }
     return out;
   };
-  return copy(body, '', 0) as Record<string, unknown>;
+  return copy(body, 0) as Record<string, unknown>;
 }
 
 /** What the exception factory hands back to `transform` (see `MessageValidationPipe`). */
