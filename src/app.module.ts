@@ -15,6 +15,8 @@ import { ScansModule } from './scans/scans.module';
 import { AdvicesModule } from './advices/advices.module';
 import { FallbackModule } from './common/http/fallback.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { AdminModule } from './admin/admin.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +37,8 @@ export class AppModule {
         ScansModule,
         AdvicesModule,
         HealthModule,
+        MetricsModule,
+        AdminModule,
         FallbackModule,
       ],
     };

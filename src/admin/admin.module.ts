@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PaymentsModule } from '@app/payments/payments.module';
+import { AdminController } from './admin.controller';
+import { AdminRepository } from './admin.repository';
+import { AdminService } from './admin.service';
+import { ConsoleController } from './console/console.controller';
+
+/**
+ * The operator API (`/admin/v1`) and console (`/console`), SPEC §11.
+ * PaymentsModule provides the AdviceForwarder a retried advice is handed to.
+ */
+@Module({
+  imports: [PaymentsModule],
+  controllers: [AdminController, ConsoleController],
+  providers: [AdminService, AdminRepository],
+})
+export class AdminModule {}

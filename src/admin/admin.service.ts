@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
+import { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
+import { OutboxStats, PartnerOutboxStats } from '@app/advices/saf/outbox-stats';
+import { AuditService } from '@app/audit/audit.service';
+import type { Principal } from '@app/auth/principal';
+import { Clock } from '@app/clock/clock';
+import { AppConfig } from '@app/config/app-config';
+import { ErrorType } from '@app/errors/error-type';
+import { FormatError, HubError, RecordNotFoundError } from '@app/errors/hub-error';
+import { AdminRepository, ParkedChange } from './admin.repository';
+import {
+  adviceTranId,
+  OutboxEntryView,
+  OutboxOverview,
+  outboxEntryView,
+  paymentSummary,
+  TransactionView,
+} from './admin-views';
+import { buildTimeline } from './timeline';
+
+/** Ids in the hub are at most 64 characters (the columns' width); a longer query cannot match. */
+const QUERY_MAX = 64;
+
+type OperatorAction = 'retryAdvice' | 'resolveAdvice';
+
+/**
+ * The operator's view of the hub (SPEC §11): a transaction's timeline, the
+ * store-and-forward queue per partner, and the two things an operator may do
+ * to an advice the partner refused — send it again, or mark it settled by
+ * other means. Every action is recorded in the audit trail with who did it.
+ */
+@Injectable()
+export class AdminService {
+  constructor(
+    private readonly repo: AdminRepository,
+    private readonly stats: OutboxStats,
+    private readonly forwarder: AdviceForwarder,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The timeline of the transaction `q` (a tranId or any message id of it) belongs to. */
+  async transaction(q: string | undefined): Promise<TransactionView> {
+    const query = (q ?? '').trim();
+    if (!query) throw new FormatError('q is required (a tranId or message id)');
+    if (query.length > QUERY_MAX) throw new FormatError(`q is longer than ${QUERY_MAX} characters`);
+    const found = await this.repo.locate(query);
+    if (!found) throw new RecordNotFoundError('No transaction for this id');
+    const records = await this.repo.records(found.tranId);
+    return {
+      tranId: found.tranId,
+      matchedBy: found.matchedBy,
+      payments: records.payments.map(paymentSummary),
+      outbox: records.outbox.map(outboxEntryView),
+      events: buildTimeline(records),
+    };
+  }
+
+  /** Queue figures for every configured partner (idle ones show zeros) and the parked advices. */
+  async outbox(): Promise<OutboxOverview> {
+    const [figures, parked] = await Promise.all([this.stats.perPartner(), this.repo.parked()]);
+    const byPartner = new Map<string, PartnerOutboxStats>(
+      this.config.hub.partners.map((p) => [p.id, { partnerId: p.id, pending: 0, parked: 0, oldestPendingMs: 0 }]),
+    );
+    // A partner removed from the config may still own queued advices: show it too.
+    for (const f of figures) byPartner.set(f.partnerId, f);
+    return { partners: [...byPartner.values()], parked: parked.map(outboxEntryView) };
+  }
+
+  /**
+   * Puts a parked advice back in the queue, due now. Its attempt count is
+   * kept so the timeline and backoff continue from where they were.
+   */
+  async retry(id: string, operator: Principal): Promise<OutboxEntryView> {
+    const now = this.clock.now();
+    const entry = await this.change(id, operator, 'retryAdvice', {
+      status: 'PENDING',
+      nextAttemptAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+      updatedAt: now,
+    });
+    this.forwarder.wake();
+    return entry;
+  }
+
+  /** Marks a parked advice settled outside the hub; it will not be sent again. */
+  resolve(id: string, operator: Principal): Promise<OutboxEntryView> {
+    const now = this.clock.now();
+    return this.change(id, operator, 'resolveAdvice', { status: 'RESOLVED', resolvedBy: operator.id, updatedAt: now });
+  }
+
+  private async change(
+    id: string,
+    operator: Principal,
+    action: OperatorAction,
+    changes: Partial<OutboxEntry>,
+  ): Promise<OutboxEntryView> {
+    const result: ParkedChange = await this.repo.changeParked(id, changes, (before, after) =>
+      this.audit.toRow({
+        direction: 'ADMIN',
+        operation: action,
+        messageId: before.id,
+        tranId: adviceTranId(before),
+        institutionId: operator.id,
+        httpStatus: 200,
+        outcome: after.status,
+        requestBody: {
+          action,
+          outboxId: before.id,
+          paymentId: before.paymentId,
+          operator: { id: operator.id, name: operator.name },
+          previousStatus: before.status,
+          attempts: before.attempts,
+          lastError: before.lastError,
+        },
+        responseBody: { status: after.status },
+      }),
+    );
+    if (result.kind === 'missing') throw new RecordNotFoundError('Advice not found');
+    if (result.kind === 'not-parked') {
+      throw new HubError(ErrorType.TRANSACTION_NOT_SUPPORTED, 'Advice is not parked', 400);
+    }
+    return outboxEntryView(result.entry);
+  }
+}

@@ -1,0 +1,112 @@
+import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Roles } from '@app/auth/auth.decorators';
+import type { Principal } from '@app/auth/principal';
+import { ErrorType } from '@app/errors/error-type';
+import { HubError } from '@app/errors/hub-error';
+import { TransactionView } from '../admin-views';
+import { AdminService } from '../admin.service';
+import { SameOriginGuard } from '../same-origin.guard';
+import { ConsoleNotice, isConsoleNotice, renderConsolePage } from './console-page';
+
+type OperatorRequest = Request & { user: Principal };
+
+/**
+ * No script may run and nothing may be loaded from elsewhere (the page works
+ * offline and an injected tag could do nothing); the page may not be framed,
+ * so another site cannot trick a click on Retry; transaction data is not cached.
+ * The referrer policy is `same-origin`, not `no-referrer`: with the latter the
+ * browser sends `Origin: null` on the page's own form posts, which the CSRF
+ * check must refuse.
+ */
+const PAGE_HEADERS: Record<string, string> = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+/**
+ * The operator console (SPEC §11): a server-rendered page over the same
+ * AdminService as the API. Retry and Resolve are plain HTML forms whose
+ * target URL carries everything (no request body), answered with a 303 back
+ * to the page — post/redirect/get, so reloading never repeats an action.
+ */
+@Controller('console')
+@Roles('operator')
+export class ConsoleController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Get()
+  async page(
+    @Query('q') q: unknown,
+    @Query('done') done: unknown,
+    @Req() req: OperatorRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const query = typeof q === 'string' ? q.trim() : '';
+    let transaction: TransactionView | null = null;
+    let searchProblem: string | null = null;
+    if (query) {
+      try {
+        transaction = await this.admin.transaction(query);
+      } catch (error) {
+        // A search that finds nothing is an answer for the operator, shown on the page.
+        if (!(error instanceof HubError) || error.status >= 500) throw error;
+        searchProblem = error.status === 404 ? `Nothing found for “${query}”.` : error.message;
+        res.status(error.status);
+      }
+    }
+    const outbox = await this.admin.outbox();
+    res.set(PAGE_HEADERS);
+    const notice = isConsoleNotice(done) ? done : null;
+    return renderConsolePage({ operator: req.user, q: query, transaction, searchProblem, notice, outbox }).value;
+  }
+
+  @Post('outbox/:id/retry')
+  @UseGuards(SameOriginGuard)
+  async retry(
+    @Param('id') id: string,
+    @Query('q') q: unknown,
+    @Req() req: OperatorRequest,
+    @Res() res: Response,
+  ): Promise<void> {
+    const notice = await this.act(() => this.admin.retry(id, req.user), 'retried');
+    res.redirect(303, backTo(q, notice));
+  }
+
+  @Post('outbox/:id/resolve')
+  @UseGuards(SameOriginGuard)
+  async resolve(
+    @Param('id') id: string,
+    @Query('q') q: unknown,
+    @Req() req: OperatorRequest,
+    @Res() res: Response,
+  ): Promise<void> {
+    const notice = await this.act(() => this.admin.resolve(id, req.user), 'resolved');
+    res.redirect(303, backTo(q, notice));
+  }
+
+  /** The action's outcome as a notice; an advice someone else already handled is not an error page. */
+  private async act(action: () => Promise<unknown>, success: ConsoleNotice): Promise<ConsoleNotice> {
+    try {
+      await action();
+      return success;
+    } catch (error) {
+      if (error instanceof HubError && error.errorType === ErrorType.TRANSACTION_NOT_SUPPORTED) return 'not-parked';
+      if (error instanceof HubError && error.errorType === ErrorType.UNABLE_TO_LOCATE_RECORD) return 'not-found';
+      throw error;
+    }
+  }
+}
+
+/** Back to the view the operator acted from (a relative URL: never somewhere else). */
+function backTo(q: unknown, notice: ConsoleNotice): string {
+  const params = new URLSearchParams();
+  if (typeof q === 'string' && q.trim()) params.set('q', q.trim());
+  params.set('done', notice);
+  return `/console?${params.toString()}#parked`;
+}
