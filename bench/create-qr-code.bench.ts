@@ -15,7 +15,7 @@ import autocannon from 'autocannon';
 import { RETAILER } from '../test/factories/hub-config.factory';
 import { aCreateQrCodeRequest } from '../test/factories/messages.factory';
 import { freePort } from '../test/utils/hub-process';
-import { DbKind, prepareTls, diagnosticsEnv, startBenchHub } from './lib/harness';
+import { DbKind, onInterrupt, prepareTls, diagnosticsEnv, startBenchHub } from './lib/harness';
 import { dbKinds, fail, numberArg, storeName } from './lib/args';
 import { machineLine } from './lib/machine';
 import { cpuMeter } from './lib/proc';
@@ -83,9 +83,11 @@ async function bare(): Promise<Row> {
     child.once('exit', (code) => reject(new Error(`bare app exited with ${code}`)));
     child.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && ready());
   });
+  const forget = onInterrupt(async () => void child.kill('SIGKILL'));
   try {
     return await load('bare NestJS route (no storage, no QR)', `https://127.0.0.1:${port}`, child.pid ?? 0);
   } finally {
+    forget();
     child.removeAllListeners('exit');
     child.kill('SIGTERM');
   }

@@ -30,6 +30,7 @@ interface Drain {
   confirmS: number;
   accepted: number;
   whileDown: number;
+  attemptsDown: number;
   delivered: number;
   distinct: number;
   firstMs: number;
@@ -71,6 +72,7 @@ async function run(kind: DbKind, profileDir: string): Promise<Drain> {
     await sleep(DOWN_MS);
     const confirmations = () => partner.received.filter((m) => m.path === '/payments/confirmations');
     const whileDown = confirmations().length;
+    const attemptsDown = partner.connections; // the partner drops each connection: ≈ one per attempt
 
     const meter = cpuMeter(bench.pid);
     partner.setMode('normal');
@@ -86,6 +88,7 @@ async function run(kind: DbKind, profileDir: string): Promise<Drain> {
       confirmS,
       accepted,
       whileDown,
+      attemptsDown,
       delivered: got.length,
       distinct: new Set(got.map((m) => String(m.body.id))).size,
       firstMs: got.length ? Math.min(...got.map((m) => m.at)) - backEpoch : Number.NaN,
@@ -128,6 +131,10 @@ function describe(results: Drain[]): string {
         ['setup: createQr + pay, s', ...results.map((r) => fmt(r.setupS))],
         ['confirmations 202 / sent (s)', ...results.map((r) => `${r.accepted} / ${COUNT} (${fmt(r.confirmS)} s)`)],
         ['received while down', ...results.map((r) => `${r.whileDown}`)],
+        [
+          'TLS connections to the partner until it was back (≈ attempts while down)',
+          ...results.map((r) => `${r.attemptsDown}`),
+        ],
         ['first delivery after the return, ms', ...results.map((r) => fmt(r.firstMs, 0))],
         ['all delivered after the return, ms', ...results.map((r) => fmt(r.allMs, 0))],
         ['**advices/s** (delivered / that time)', ...results.map((r) => `**${fmt(rate(r), 0)}**`)],

@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { LoggerService } from '@nestjs/common';
-import { createLogger } from './common/logger';
+import { Logger, LoggerService } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+import { createHubLogger, PinoNestLogger } from './common/logger';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { Clock } from './clock/clock';
 import { AppConfig } from './config/app-config';
 import { jsonBody } from './common/http/json-body';
+import { installRequestLogging } from './common/http/request-logging';
+import { CredentialsService } from './auth/credentials.service';
+import { opsAccess } from './auth/ops-access';
+import { HubMetrics } from './metrics/hub-metrics';
+import { requestMetrics } from './metrics/request-metrics';
 import { createValidationPipe } from './common/validation/validation';
+import { setupDocs } from './docs/openapi';
 import { resolveTlsOptions } from './tls/tls-options';
 
 export interface CreateAppOptions {
   logger?: LoggerService | false;
+  /** Where the JSON log lines go (tests capture them); default stdout. */
+  logDestination?: DestinationStream;
   /** A test clock instead of the system clock. */
   clock?: Clock;
   /** Swap providers (e.g. the clock) in tests. */
@@ -25,6 +34,10 @@ export interface CreateAppOptions {
  * guards, filters); main.ts and the e2e tests both use this.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const log = createHubLogger(config.env, options.logDestination);
+  const logger = options.logger ?? new PinoNestLogger(log);
+  // The TLS set-up logs before Nest exists; those lines must be JSON too.
+  if (logger) Logger.overrideLogger(logger);
   const tls = resolveTlsOptions(config.env);
   // Node checks header/request timeouts on this interval (default 30 s); a
   // slowloris client must be cut off close to headersTimeout, not 30 s later.
@@ -32,13 +45,18 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
     httpsOptions,
     bodyParser: false,
-    logger: options.logger ?? createLogger(config.env),
+    logger,
     abortOnError: false,
   });
   app.disable('x-powered-by');
   app.set('trust proxy', config.env.tls.disabled ? 'loopback, linklocal, uniquelocal' : false);
   app.use(jsonBody(config.env.bodyLimitBytes));
+  // After the body parser: a request's log context takes the tranId from its body.
+  installRequestLogging(app, log);
+  app.use(requestMetrics(app.get(HubMetrics)));
+  app.use(opsAccess(config.env.opsAuth, app.get(CredentialsService)));
   app.useGlobalPipes(createValidationPipe());
+  setupDocs(app);
   app.enableShutdownHooks();
   options.configure?.(app);
   return app;

@@ -1,4 +1,4 @@
-import type { DbKind } from './harness';
+import { DbKind, isInterrupted } from './harness';
 
 /** `--name=<number>` from the command line, else `fallback`. */
 export function numberArg(name: string, fallback: number): number {
@@ -16,8 +16,9 @@ export function dbKinds(): DbKind[] {
 
 export const storeName = (kind: DbKind): string => (kind === 'sqlite' ? 'SQLite' : 'PostgreSQL');
 
-/** Prints a failure's stack and exits non-zero: the end of every benchmark's `main().catch(…)`. */
-export function fail(error: unknown): never {
+/** Prints a failure's stack and exits non-zero (unless interrupted): the end of every benchmark's `main().catch(…)`. */
+export function fail(error: unknown): void {
+  if (isInterrupted()) return; // the interrupt handler exits once hubs and databases are cleaned up
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 }

@@ -36,6 +36,27 @@ export function linkHubBuild(): void {
   if (!existsSync(join(link, 'src', 'main.js'))) throw new Error('dist/src/main.js missing: run `npm run build` first');
 }
 
+/** Clean-ups to run if the benchmark is interrupted (Ctrl-C, SIGTERM): child processes, databases. */
+const cleanups = new Set<() => Promise<void>>();
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping hub processes and dropping their databases…\n`);
+    void Promise.allSettled([...cleanups].map((c) => c())).then(() => process.exit(130));
+  });
+}
+
+/** True once an interrupt is being handled: the clean-up, not the failing benchmark, ends the process. */
+export const isInterrupted = (): boolean => interrupted;
+
+/** Registers `cleanup` for an interrupt; call the returned function once it is no longer needed. */
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
+  return () => void cleanups.delete(cleanup);
+}
+
 export interface BenchHub {
   hub: HubProcess;
   db: TestDatabase;
@@ -51,7 +72,12 @@ export async function startBenchHub(kind: DbKind, config: TestHubConfigOptions, 
   const db = await createTestDatabase(kind);
   const hub = await startHubProcess(db.url, config, undefined, { LOG_LEVEL: 'error', ...env });
   const pid = hub.child.pid ?? 0;
+  const forget = onInterrupt(async () => {
+    await hub.kill('SIGKILL');
+    await db.drop();
+  });
   const stop = async (): Promise<void> => {
+    forget();
     // SIGTERM: a graceful exit, so `--cpu-prof` (via NODE_OPTIONS) gets written.
     const killer = setTimeout(() => hub.child.kill('SIGKILL'), 35_000);
     await hub.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Where a benchmark ran: everything (hub, partner, load generator) shares this machine. */
 export interface MachineInfo {
@@ -8,7 +8,11 @@ export interface MachineInfo {
   ramGiB: number;
   node: string;
   date: string;
+  /** 1-minute load average when the benchmark started (others' work on the machine shows here). */
+  load: number;
 }
+
+const startLoad = loadavg()[0];
 
 export function machineInfo(): MachineInfo {
   let cpu = cpus()[0]?.model ?? 'unknown';
@@ -26,6 +30,7 @@ export function machineInfo(): MachineInfo {
     ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    load: startLoad,
   };
 }
 
@@ -33,6 +38,6 @@ export function machineInfo(): MachineInfo {
 export function machineLine(m: MachineInfo = machineInfo()): string {
   return (
     `Measured ${m.date} on ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}; ` +
-    'hub, partner server and load generator on this one machine.'
+    `hub, partner server and load generator on this one machine (1-min load average ${m.load.toFixed(1)} at the start).`
   );
 }

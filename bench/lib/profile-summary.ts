@@ -2,7 +2,9 @@
  * Prints the top functions of a .cpuprofile by self time and by the time of
  * everything they called from the given project folders ("src/" by default).
  *
- *   node dist-bench/bench/lib/profile-summary.js <file.cpuprofile> [top=25]
+ *   node dist-bench/bench/lib/profile-summary.js <file.cpuprofile> [top=25] [skipMs=0]
+ *
+ * `skipMs` leaves out the first milliseconds of the profile (start-up, warm-up).
  */
 import { readFileSync } from 'node:fs';
 
@@ -18,14 +20,19 @@ interface Profile {
 }
 
 function main(): void {
-  const [file, topArg] = process.argv.slice(2);
+  const [file, topArg, skipArg] = process.argv.slice(2);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const top = Number(topArg ?? 25);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const skipUs = Number(skipArg ?? 0) * 1000;
+  let elapsed = 0;
+  profile.samples.forEach((id, i) => {
+    elapsed += profile.timeDeltas[i] ?? 0;
+    if (elapsed >= skipUs) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const label = (n: ProfileNode): string => {
     const url = n.callFrame.url.replace(/^.*\/(node_modules\/)/, '$1').replace(/^.*\/dist\//, '');

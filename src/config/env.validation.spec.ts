@@ -26,6 +26,7 @@ describe('environment variables (SPEC §3, §9)', () => {
       tls: { disabled: false, requireClientCert: false },
       bodyLimitBytes: 65536,
       logLevel: 'info',
+      opsAuth: 'open',
     });
   });
 
@@ -61,7 +62,16 @@ describe('environment variables (SPEC §3, §9)', () => {
       bodyLimitBytes: 1024,
       logLevel: 'debug',
       instanceId: 'hub-a',
+      opsAuth: 'operator',
     });
+  });
+
+  it('OPS_AUTH: open by default outside production, operator in production, either when set', () => {
+    expect(loadEnv({}).opsAuth).toBe('open');
+    expect(loadEnv({ NODE_ENV: 'production' }).opsAuth).toBe('operator');
+    expect(loadEnv({ OPS_AUTH: 'operator' }).opsAuth).toBe('operator');
+    expect(loadEnv({ NODE_ENV: 'production', OPS_AUTH: 'open' }).opsAuth).toBe('open');
+    expect(problems({ OPS_AUTH: 'closed' })).toEqual(['OPS_AUTH: must be one of open, operator']);
   });
 
   it.each(['70000', '-1', '80a', '8443.5'])('refuses PORT=%s, naming it', (port) => {

@@ -4,6 +4,9 @@ import { ConfigError, formatIssuePath } from '@app/config/load-hub-config';
 /** Log levels the logger understands; `silent` turns logging off (tests). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Who may call the operations endpoints (`/health/*`, `/metrics`, `/docs*`; SPEC §11). */
+export const OPS_AUTH_MODES = ['open', 'operator'] as const;
+
 /** Typed view of the environment variables the hub reads (see `.env.example`). */
 export interface EnvConfig {
   /** NODE_ENV, default `development`. */
@@ -34,6 +37,12 @@ export interface EnvConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** INSTANCE_ID: optional name of this hub instance (heartbeats, logs; SPEC §10). */
   instanceId?: string;
+  /**
+   * OPS_AUTH: `operator` puts health, metrics and the API docs behind an
+   * operator credential; `open` needs none. Default: open outside production,
+   * operator in production (SPEC §11).
+   */
+  opsAuth: (typeof OPS_AUTH_MODES)[number];
 }
 
 /** Storage selected by DATABASE_URL (SPEC §9). */
@@ -131,6 +140,11 @@ const envSchema = z
         .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes, underscores or colons')
         .optional(),
     ),
+    OPS_AUTH: optionalText.pipe(
+      z
+        .enum(OPS_AUTH_MODES, { errorMap: () => ({ message: `must be one of ${OPS_AUTH_MODES.join(', ')}` }) })
+        .optional(),
+    ),
   })
   .superRefine((e, ctx) => {
     const problem = (variable: string, message: string) =>
@@ -181,5 +195,7 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
     ...(e.INSTANCE_ID !== undefined && { instanceId: e.INSTANCE_ID }),
+    // Metrics and readiness tell an outsider a lot about traffic; production closes them by default.
+    opsAuth: e.OPS_AUTH ?? (e.NODE_ENV === 'production' ? 'operator' : 'open'),
   };
 }

@@ -1,8 +1,10 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { AppConfig } from '@app/config/app-config';
 import type { PartnerConfig } from '@app/config/hub-config.schema';
 import { ConfigError } from '@app/config/load-hub-config';
+import { HubMetrics } from '@app/metrics/hub-metrics';
+import { withCallMetrics } from '@app/metrics/partner-call-metrics';
 import { PartnerConnector, PartnerConnectorFactory } from './partner-connector';
 import { PartnerConnectorType } from './partner-connector.decorator';
 
@@ -24,6 +26,8 @@ export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
+    // Optional so a registry can be built without the metrics module (unit tests).
+    @Optional() private readonly metrics?: HubMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -43,7 +47,11 @@ export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
       }
       const invalid = factory.validate(partner).map((p) => `partners[${i}].${p}`);
       if (invalid.length > 0) return void problems.push(...invalid);
-      this.partners.set(partner.id, { config: partner, connector: factory.create(partner) });
+      const connector = factory.create(partner);
+      this.partners.set(partner.id, {
+        config: partner,
+        connector: this.metrics ? withCallMetrics(connector, partner.id, this.metrics) : connector,
+      });
     });
     if (problems.length > 0) {
       throw new ConfigError(`Invalid hub config ${this.config.hub.sourcePath}`, problems);

@@ -4,8 +4,10 @@ import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { CreateQrCodeRequestDto } from '@app/common/dto/create-qr-code-request.dto';
 import type { CreateQrCodeResponse } from '@app/common/dto/create-qr-code-response';
-import { FormatError, InvalidAmountError } from '@app/errors/hub-error';
+import { TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';
+import { FormatError, InvalidAmountError, RecordNotFoundError } from '@app/errors/hub-error';
 import { buildMerchantQr, EmvTlvError, MerchantQrInput, QrScheme } from './emv-tlv';
+import { QrImageFormat, renderQrImage } from './qr-image';
 import { QrCode } from './qr-code.entity';
 import { QrCodesRepository } from './qr-codes.repository';
 
@@ -88,6 +90,18 @@ export class QrCodesService {
     };
   }
 
+  /**
+   * The image of a code for the retailer that created it (SPEC §11). Another
+   * retailer's code is answered exactly like an unknown one (SPEC §3).
+   */
+  async image(tranId: string, clientId: string, format: QrImageFormat): Promise<Buffer | string> {
+    const code = tranId.length <= TRAN_ID_MAX ? await this.repository.findByTranId(tranId) : null;
+    if (!code || code.clientId !== clientId) {
+      throw new RecordNotFoundError('QR code not found', tranId.length <= TRAN_ID_MAX ? { tranId } : {});
+    }
+    return renderQrImage(code.qrCode, format);
+  }
+
   /** A request the EMVCo format cannot carry is the request's fault: 400, never 500. */
   private encode(input: MerchantQrInput): string {
     try {
@@ -96,7 +110,12 @@ export class QrCodesService {
       if (!(error instanceof EmvTlvError)) throw error;
       if (/amount/i.test(error.message)) throw new InvalidAmountError('Amount too large for a QR code');
       throw new FormatError('Cannot encode QR code', [
-        { messageProperty: 'CreateQrCodeRequest', field: 'qrProperties.scheme', error: error.message, invalidValue: input.scheme },
+        {
+          messageProperty: 'CreateQrCodeRequest',
+          field: 'qrProperties.scheme',
+          error: error.message,
+          invalidValue: input.scheme,
+        },
       ]);
     }
   }

@@ -1,4 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { AppConfig } from '@app/config/app-config';
 import { loadEnv } from '@app/config/env.validation';
@@ -25,6 +26,8 @@ export interface TestAppOptions extends TestHubConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Reuse a database (e.g. to restart a hub on the same store). */
   database?: TestDatabase;
+  /** Capture the hub's JSON log lines (at env LOG_LEVEL, default silent); Nest's own logs included. */
+  logDestination?: DestinationStream;
 }
 
 /** Boots the real hub over HTTPS on a fresh database and a free port. */
@@ -42,7 +45,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const hub = parseHubConfig(testHubConfigYaml(options), { sourcePath: 'test-hub.yaml', env: TEST_ENV });
   const config = new AppConfig(env, hub);
-  const app = await createApp(config, { clock: options.clock, logger: false });
+  const app = await createApp(config, {
+    clock: options.clock,
+    ...(options.logDestination ? { logDestination: options.logDestination } : { logger: false }),
+  });
   hardenServer(app.getHttpServer());
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

@@ -1,13 +1,16 @@
 import { All, Controller, Module } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { FunctionNotSupportedError } from '@app/errors/hub-error';
 
 /**
  * Unknown operations under the protocol base path (SPEC §2): another method on
- * a known path is 501, anything else is left to the router's 404.
+ * a known path is 501, anything else is left to the router's 404. Not part of
+ * the published API: it only refuses what the API does not offer.
  */
+@ApiExcludeController()
 @Controller('qr/v1')
 class UnsupportedMethodController {
-  @All(['qrCodes', 'payments', 'payments/confirmations', 'payments/reversals', 'scans'])
+  @All(['qrCodes', 'qrCodes/:tranId/image', 'payments', 'payments/confirmations', 'payments/reversals', 'scans'])
   unsupported(): never {
     throw new FunctionNotSupportedError('Method not supported', 501);
   }

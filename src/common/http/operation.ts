@@ -8,10 +8,14 @@ const OPERATIONS: Record<string, string> = {
   '/qr/v1/scans': 'notifyScan',
 };
 
+/* SPEC §11: the image of a QR code for thin POS clients; not an interface operation, but a retailer's call. */
+const QR_CODE_IMAGE = /^\/qr\/v1\/qrCodes\/[^/]+\/image$/;
+
 /** The interface operation a request is for (SPEC §1), or null outside the protocol. */
 export function operationOf(req: Request): string | null {
   const path = (req.originalUrl ?? req.url).split('?')[0].replace(/\/+$/, '');
   if (OPERATIONS[path] && req.method === 'POST') return OPERATIONS[path];
+  if (QR_CODE_IMAGE.test(path) && (req.method === 'GET' || req.method === 'HEAD')) return 'qrCodeImage';
   if (path.startsWith('/qr/v1/')) return 'unknown';
   return null;
 }

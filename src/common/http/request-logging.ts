@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { CallHandler, ExecutionContext, INestApplication, Injectable, NestInterceptor } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Level, Logger as PinoLogger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { Observable, tap } from 'rxjs';
+import { TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';
+import { bindTranId, currentLogContext, LogContext, runWithLogContext } from '@app/common/log-context';
+import { bodyField, operationOf } from './operation';
+
+const CONTEXT = Symbol('hub:logContext');
+type WithContext = IncomingMessage & { [CONTEXT]?: LogContext };
+
+/* A caller's request id is kept only if it is a plain token: it is echoed and logged. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/* Probes and scrapes arrive every few seconds; at info they would drown the payments. */
+const OPS_PATH = /^\/+(?:health|metrics|docs)(?:[-/]|$)/i;
+
+/**
+ * One log line per answered request (method, path, operation, status, time)
+ * and a log context for everything written while serving it: the request id
+ * (the caller's `X-Request-Id` if sane, else a UUID, echoed in the answer)
+ * and the `tranId` from the body or, for createQrCode, from the answer.
+ * At debug level the masked request and response bodies are logged too.
+ */
+export function installRequestLogging(app: INestApplication, logger: PinoLogger): void {
+  app.use(requestLogging(logger));
+  app.useGlobalInterceptors(new LogContextInterceptor());
+}
+
+function requestLogging(logger: PinoLogger): RequestHandler {
+  const http = pinoHttp({
+    logger,
+    quietReqLogger: true,
+    wrapSerializers: false,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    serializers: {
+      req: (req: Request) => ({ method: req.method, path: pathOf(req), operation: operationOf(req) ?? undefined }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
+    // Only the tranId: the rest is already in the line's bindings, and a key bound twice repeats.
+    customProps: (req: IncomingMessage) => {
+      const tranId = (req as WithContext)[CONTEXT]?.tranId;
+      return tranId ? { tranId } : {};
+    },
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error): Level | 'silent' => {
+      if (err || res.statusCode >= 500) return 'warn';
+      return OPS_PATH.test(pathOf(req)) ? 'debug' : 'info';
+    },
+    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => summary(req, res),
+    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => summary(req, res),
+    // The filter has logged any real fault; pino-http's made-up "failed with status code" error adds nothing.
+    customErrorObject: (_req, _res, _err, fields: Record<string, unknown>) => ({ ...fields, err: undefined }),
+  });
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    http(req, res, () => {
+      const context: LogContext = { logger: req.log, reqId: String(req.id) };
+      (req as WithContext)[CONTEXT] = context;
+      runWithLogContext(context, () => {
+        bindTranId(bodyField(req, 'tranId'));
+        if (req.body !== undefined && context.logger.isLevelEnabled('debug')) {
+          context.logger.debug({ body: req.body as unknown }, 'request body');
+        }
+        next();
+      });
+    });
+  };
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = (req as Request).originalUrl ?? req.url ?? '';
+  return url.split('?')[0];
+}
+
+function summary(req: IncomingMessage, res: ServerResponse): string {
+  return `${req.method} ${pathOf(req)} ${res.writableFinished ? res.statusCode : 'closed before answer'}`;
+}
+
+/**
+ * Binds the tranId of a route (`/qrCodes/{tranId}/image`) or of a handler's
+ * answer (a new QR code) to the request's log context, and logs the masked
+ * answer at debug level.
+ */
+@Injectable()
+export class LogContextInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const fromPath = context.switchToHttp().getRequest<Request>().params?.tranId;
+    if (typeof fromPath === 'string' && fromPath.length <= TRAN_ID_MAX) bindTranId(fromPath);
+    return next.handle().pipe(
+      tap((answer: unknown) => {
+        const tranId = (answer as { tranId?: unknown } | null | undefined)?.tranId;
+        if (typeof tranId === 'string') bindTranId(tranId);
+        const logger = currentLogContext()?.logger;
+        if (answer !== undefined && logger?.isLevelEnabled('debug')) logger.debug({ body: answer }, 'response body');
+      }),
+    );
+  }
+}

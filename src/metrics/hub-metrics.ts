@@ -1,0 +1,148 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { OutboxStats, PartnerOutboxStats } from '@app/advices/saf/outbox-stats';
+import { AppConfig } from '@app/config/app-config';
+import { ScanWaiter } from '@app/payments/scan-waiter.service';
+
+/** How a partner call ended (SPEC §2's status table, as the connector classified it). */
+export type PartnerCallOutcome = 'successful' | 'failed' | 'unknown';
+/** The connector call being timed. */
+export type PartnerCall = 'pay' | 'confirm' | 'reverse';
+
+/*
+ * Seconds. Most answers take milliseconds; pay is held for the scan
+ * (scanWaitMs, 30 s) and then the partner (partnerTimeoutMs, 25 s), so the
+ * buckets run up to the retailer's 60 s timeout.
+ */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/* A scrape runs the three outbox gauges' collect() together: one query serves them all. */
+const OUTBOX_SNAPSHOT_MS = 1_000;
+const OUTBOX_QUERY_TIMEOUT_MS = 2_000;
+
+/**
+ * The hub's Prometheus metrics (SPEC §11), on a registry of its own so that
+ * several hubs in one process (tests) do not share counters.
+ */
+@Injectable()
+export class HubMetrics implements OnModuleDestroy {
+  readonly registry = new Registry();
+  private readonly logger = new Logger(HubMetrics.name);
+  private outboxSnapshot?: { at: number; stats: Promise<PartnerOutboxStats[]> };
+
+  readonly requests = new Counter({
+    name: 'qrhub_http_requests_total',
+    help: 'HTTP requests answered, by interface operation (other: not a protocol path) and status',
+    labelNames: ['operation', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requestDuration = new Histogram({
+    name: 'qrhub_http_request_duration_seconds',
+    help: 'Time from request to answer, by operation and status (pay includes the wait for the scan)',
+    labelNames: ['operation', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly partnerCalls = new Counter({
+    name: 'qrhub_partner_calls_total',
+    help: 'Calls to partners, by partner, call (pay, confirm, reverse) and outcome (successful, failed, unknown)',
+    labelNames: ['partner', 'call', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly partnerCallDuration = new Histogram({
+    name: 'qrhub_partner_call_duration_seconds',
+    help: 'Time a partner took to answer (or to time out), by partner, call and outcome',
+    labelNames: ['partner', 'call', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly waiter: ScanWaiter,
+    private readonly outbox: OutboxStats,
+  ) {
+    collectDefaultMetrics({ register: this.registry });
+    const waiting = this.waiter;
+    new Gauge({
+      name: 'qrhub_payments_waiting_for_scan',
+      help: "Payments held open on this instance until their partner's scan arrives",
+      registers: [this.registry],
+      collect() {
+        this.set(waiting.size);
+      },
+    });
+    this.outboxGauge('qrhub_outbox_pending', 'Advices waiting for delivery to a partner', (s) => s.pending);
+    this.outboxGauge(
+      'qrhub_outbox_oldest_pending_age_seconds',
+      'Age of the oldest advice still waiting for delivery to a partner (0 when none)',
+      (s) => s.oldestPendingMs / 1000,
+    );
+    this.outboxGauge(
+      'qrhub_outbox_parked',
+      'Advices a partner refused for good, parked for an operator',
+      (s) => s.parked,
+    );
+  }
+
+  /** Everything in the Prometheus text format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The content type of {@link render}'s output. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  onModuleDestroy(): void {
+    this.registry.clear();
+  }
+
+  /**
+   * A per-partner gauge read from the outbox table at scrape time (shared by
+   * all hub instances, so every instance reports the same figures). Every
+   * configured partner has a series, 0 when its queue is empty.
+   */
+  private outboxGauge(name: string, help: string, value: (s: PartnerOutboxStats) => number): void {
+    const read = (): Promise<PartnerOutboxStats[]> => this.outboxStats();
+    const partners = this.config.hub.partners.map((p) => p.id);
+    const logger = this.logger;
+    new Gauge({
+      name,
+      help,
+      labelNames: ['partner'] as const,
+      registers: [this.registry],
+      async collect() {
+        try {
+          const stats = await read();
+          this.reset();
+          for (const partner of partners) this.set({ partner }, 0);
+          for (const s of stats) this.set({ partner: s.partnerId }, value(s));
+        } catch (error) {
+          // A scrape must not fail because the database is down; readiness reports that.
+          this.reset();
+          logger.warn(`outbox metrics unavailable: ${(error as Error).message}`);
+        }
+      },
+    });
+  }
+
+  private outboxStats(): Promise<PartnerOutboxStats[]> {
+    const now = Date.now();
+    if (!this.outboxSnapshot || now - this.outboxSnapshot.at > OUTBOX_SNAPSHOT_MS) {
+      this.outboxSnapshot = { at: now, stats: withTimeout(this.outbox.perPartner(), OUTBOX_QUERY_TIMEOUT_MS) };
+    }
+    return this.outboxSnapshot.stats;
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { PaymentsModule } from '@app/payments/payments.module';
+import { HubMetrics } from './hub-metrics';
+import { MetricsController } from './metrics.controller';
+
+/** Prometheus metrics (SPEC §11); global so the partner registry can time its calls. */
+@Global()
+@Module({
+  imports: [PaymentsModule],
+  controllers: [MetricsController],
+  providers: [HubMetrics],
+  exports: [HubMetrics],
+})
+export class MetricsModule {}
