@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { IsNull, LessThan, MoreThan, Not } from 'typeorm';
+import { IsNull, MoreThan, Not } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import { Database } from '@app/persistence/database';
@@ -49,9 +49,9 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
    * Ids of instances that are heartbeating (this one included). Read at most
    * once a second: every scan asks, and a heartbeat only moves every 2 s.
    */
-  async aliveIds(): Promise<Set<string>> {
+  async aliveIds(fresh = false): Promise<Set<string>> {
     const now = this.clock.now();
-    if (this.alive && now - this.alive.at < 1_000) return this.alive.ids;
+    if (!fresh && this.alive && now - this.alive.at < 1_000) return this.alive.ids;
     const since = now - STALE_AFTER_MS;
     const rows = await this.db.run((em) =>
       em.find(HubInstance, {
@@ -68,17 +68,12 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
     return (await this.aliveIds()).has(instanceId);
   }
 
-  /** Instances that stopped or went silent, other than this one. */
-  async deadIds(): Promise<string[]> {
-    const since = this.clock.now() - STALE_AFTER_MS;
+  /** Instances known to have stopped (shut down, or replaced on SQLite), other than this one. */
+  async stoppedIds(): Promise<string[]> {
+    // A lease lasts at most 30 s: instances stopped longer ago than that hold none.
+    const since = this.clock.now() - 60_000;
     const rows = await this.db.run((em) =>
-      em.find(HubInstance, {
-        select: { id: true, stoppedAt: true, heartbeatAt: true },
-        where: [
-          { id: Not(this.id), heartbeatAt: LessThan(since) },
-          { id: Not(this.id), stoppedAt: MoreThan(0) },
-        ],
-      }),
+      em.find(HubInstance, { select: { id: true }, where: { id: Not(this.id), stoppedAt: MoreThan(since) } }),
     );
     return rows.map((r) => r.id);
   }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
+import { OutboxRepository } from '@app/advices/saf/outbox.repository';
 import { HEARTBEAT_MS, HubInstanceService } from '@app/instances/hub-instance.service';
 import { Database } from '@app/persistence/database';
 import { PaymentRouter } from './payment-router.service';
@@ -28,6 +29,7 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
     private readonly router: PaymentRouter,
     private readonly forwarder: AdviceForwarder,
     private readonly instance: HubInstanceService,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,8 +41,8 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
     let closed = 0;
     let reversed = 0;
     try {
-      const dead = await this.instance.deadIds();
-      const orphans = await this.payments.heldBy(dead, ['WAITING_SCAN', 'SENDING']);
+      const alive = await this.instance.aliveIds(true);
+      const orphans = await this.payments.heldByOthers([...alive], ['WAITING_SCAN', 'SENDING']);
       const now = this.clock.now();
       for (const payment of orphans) {
         await this.db.transaction(async (em) => {
@@ -56,6 +58,8 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
           }
         });
       }
+      const released = await this.outbox.releaseLeasesOf(await this.instance.stoppedIds());
+      if (released > 0) this.forwarder.wake();
       if (closed + reversed > 0) {
         this.logger.warn(
           `recovered payments of stopped instances: ${closed} closed, ${reversed} timeout reversals queued`,

@@ -69,9 +69,14 @@ export class PaymentsRepository {
       .execute();
   }
 
-  /** Payments held by instances that are gone (SPEC §10), for recovery. */
-  heldBy(instanceIds: string[], states: PaymentState[]): Promise<Payment[]> {
-    if (instanceIds.length === 0) return Promise.resolve([]);
-    return this.db.run((em) => em.findBy(Payment, { instanceId: In(instanceIds), state: In(states) }));
+  /** Payments still held (waiting or in flight) by instances other than the living ones (SPEC §10). */
+  heldByOthers(aliveIds: string[], states: PaymentState[]): Promise<Payment[]> {
+    return this.db.run((em) =>
+      em
+        .createQueryBuilder(Payment, 'p')
+        .where('p.state IN (:...states)', { states })
+        .andWhere('p.instance_id NOT IN (:...aliveIds)', { aliveIds })
+        .getMany(),
+    );
   }
 }

@@ -76,6 +76,24 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Frees the leases of instances that have certainly stopped, so their
+   * advices go out now rather than when the lease runs out. Not for instances
+   * that merely went silent: one cut off from the database may still be sending.
+   */
+  async releaseLeasesOf(owners: string[]): Promise<number> {
+    if (owners.length === 0) return 0;
+    const result = await this.db.run((em) =>
+      em
+        .createQueryBuilder()
+        .update(OutboxEntry)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where('lease_owner IN (:...owners)', { owners })
+        .execute(),
+    );
+    return result.affected ?? 0;
+  }
+
   /** Soonest time any pending entry falls due, for the worker's next wake-up. */
   async nextDueAt(): Promise<number | null> {
     const row = await this.db.run((em) =>
