@@ -28,7 +28,9 @@ export class OutboxRepository {
         .createQueryBuilder(OutboxEntry, 'o')
         .where("o.status = 'PENDING'")
         .andWhere('o.next_attempt_at <= :now', { now })
-        .andWhere('(o.lease_until IS NULL OR o.lease_until < :now)', { now })
+        // Our own leases too: a drain only starts when the previous one has finished,
+        // so a row still leased to us is one whose result could not be written.
+        .andWhere('(o.lease_until IS NULL OR o.lease_until < :now OR o.lease_owner = :owner)', { now, owner })
         .orderBy('o.next_attempt_at', 'ASC')
         .limit(limit);
       if (this.db.isPostgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
