@@ -114,7 +114,9 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
       detail: outcome.kind === 'successful' ? null : describe(outcome),
       createdAt: now,
     });
-    await this.audit.record({
+    // The outbox row and its delivery attempt are already committed; the audit
+    // copy need not hold up the next delivery.
+    void this.audit.record({
       direction: 'OUT',
       operation: entry.kind === 'CONFIRMATION' ? 'confirmPayment' : 'reversePayment',
       messageId: entry.id,
