@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(create-qr-code full-flow held-payments saf-drain)
+all=(create-qr-code full-flow held-payments saf-drain cluster)
 names=()
 flags=()
 for a in "$@"; do
