@@ -22,7 +22,7 @@ import { startPartnerServer } from '../test/utils/partner-server';
 import { Answer, DbKind, errorType, HubClient, prepareTls, diagnosticsEnv, startBenchHub } from './lib/harness';
 import { dbKinds, fail, numberArg, storeName } from './lib/args';
 import { machineLine } from './lib/machine';
-import { cpuMeter } from './lib/proc';
+import { cpuTriple } from './lib/proc';
 import { writeSection } from './lib/report';
 import { fmt, sleep, summarize, table } from './lib/stats';
 
@@ -154,8 +154,7 @@ interface DbResult {
   delivered: number;
   drainMs: number;
   retries: number;
-  hubCpu: number;
-  loadCpu: number;
+  cpu: string;
 }
 
 async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
@@ -173,19 +172,17 @@ async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
     await closedLoop(runner, VUS, WARMUP_S);
     runner.failures.clear();
     const retriesBefore = runner.retries;
-    const hubMeter = cpuMeter(bench.pid);
-    const loadMeter = cpuMeter(process.pid);
+    const meter = cpuTriple(bench.pid);
     const closed = await closedLoop(runner, VUS, DURATION_S);
     const open = await openLoop(runner, RATE, DURATION_S);
-    const hubCpu = hubMeter.stop();
-    const loadCpu = loadMeter.stop();
+    const cpu = meter.stop();
     // (c) the same open loop at half the closed-loop capacity: latency of a hub that is not saturated.
     const light = await openLoop(runner, Math.max(1, Math.floor(closed.perSec / 2)), DURATION_S);
     const confirmations = () => partner.received.filter((m) => m.path === '/payments/confirmations').length;
     const t0 = performance.now();
     while (confirmations() < runner.confirmations && performance.now() - t0 < 120_000) await sleep(20);
     const result: DbResult = {
-      ...{ kind, closed, open, light, hubCpu, loadCpu },
+      ...{ kind, closed, open, light, cpu },
       failures: runner.failures,
       confirmations: runner.confirmations,
       delivered: confirmations(),
@@ -243,10 +240,7 @@ function describe(results: DbResult[]): string {
         ['failed flows', ...each((r) => JSON.stringify(Object.fromEntries(r.failures)))],
         ['confirmations delivered / accepted', ...each((r) => `${r.delivered} / ${r.confirmations}`)],
         ['… all delivered this long after the load, ms', ...each((r) => fmt(r.drainMs, 0))],
-        [
-          'CPU during (a)+(b): hub / load generator + partner',
-          ...each((r) => `${fmt(r.hubCpu * 100, 0)}% / ${fmt(r.loadCpu * 100, 0)}%`),
-        ],
+        ['CPU during (a)+(b): hub / load generator + partner / machine', ...each((r) => r.cpu)],
       ],
     ),
     '',

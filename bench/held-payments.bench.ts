@@ -18,7 +18,7 @@ import { testTls } from '../test/utils/test-tls';
 import { HubClient, prepareTls, diagnosticsEnv, startBenchHub } from './lib/harness';
 import { fail, numberArg } from './lib/args';
 import { machineLine } from './lib/machine';
-import { cpuMeter, mib, RssSampler } from './lib/proc';
+import { cpuTriple, mib, RssSampler } from './lib/proc';
 import { writeSection } from './lib/report';
 import { fmt, forEachLimit, sleep, summarize, table } from './lib/stats';
 
@@ -112,8 +112,7 @@ async function main(): Promise<void> {
     // Release them: scans at SCAN_RATE/s on an absolute schedule, in the order the pays were opened.
     const scanned = new Map<string, number>();
     const scanStatus = new Map<number, number>();
-    const hubMeter = cpuMeter(bench.pid);
-    const loadMeter = cpuMeter(process.pid);
+    const meter = cpuTriple(bench.pid);
     const s0 = performance.now();
     const scans: Array<Promise<void>> = [];
     for (let i = 0; i < tranIds.length; i++) {
@@ -129,7 +128,7 @@ async function main(): Promise<void> {
     }
     await Promise.all(scans);
     const statuses = await Promise.all(answers);
-    const cpu = `${fmt(hubMeter.stop() * 100, 0)}% / ${fmt(loadMeter.stop() * 100, 0)}%`;
+    const cpu = meter.stop();
     const releaseS = (performance.now() - s0) / 1000;
     const { peakKiB, hwmKiB } = rss.stop();
     const arrived = new Map<string, number>();
@@ -165,7 +164,7 @@ async function main(): Promise<void> {
           ['scans answered', JSON.stringify(Object.fromEntries(scanStatus))],
           ['pay answers', `${paid} × 201 of ${COUNT} ${codes}`],
           ['first scan → last pay answer, s', fmt(releaseS)],
-          ['CPU from the first scan to the last answer: hub / load generator + partner', cpu],
+          ['CPU from the first scan to the last answer: hub / load generator + partner / machine', cpu],
         ],
       ),
       '',

@@ -61,3 +61,34 @@ export function cpuMeter(pid: number): { stop(): number } {
 }
 
 export const mib = (kiB: number): string => `${(kiB / 1024).toFixed(0)} MiB`;
+
+/** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat). */
+function machineBusySeconds(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = cpu;
+    return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU of the whole machine (every process, PostgreSQL too) between start and `stop()`, in cores (2 = both busy). */
+export function machineMeter(): { stop(): number } {
+  const busy0 = machineBusySeconds();
+  const t0 = process.hrtime.bigint();
+  return { stop: () => (machineBusySeconds() - busy0) / (Number(process.hrtime.bigint() - t0) / 1e9) };
+}
+
+/** `91% / 12% / 1.9 cores` for one process, the load generator and the whole machine. */
+export function cpuTriple(pid: number): { stop(): string } {
+  const hub = cpuMeter(pid);
+  const self = cpuMeter(process.pid);
+  const all = machineMeter();
+  return {
+    stop: () => {
+      const [h, s, m] = [hub.stop(), self.stop(), all.stop()];
+      return `${(h * 100).toFixed(0)}% / ${(s * 100).toFixed(0)}% / ${m.toFixed(2)} cores`;
+    },
+  };
+}

@@ -25,6 +25,9 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
       ...common,
       type: 'better-sqlite3',
       database: target.file,
+      // Every distinct SQL text is a prepared statement; batched inserts and IN
+      // lists make many, and a small FIFO cache would re-prepare hot ones.
+      statementCacheSize: 2000,
       // WAL + synchronous=NORMAL survives a process crash (kill -9) without an
       // fsync per commit; set SQLITE_SYNCHRONOUS=FULL to survive power loss too.
       prepareDatabase: (db: BetterSqlite3.Database) => {
