@@ -164,9 +164,10 @@ async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
     { walletBaseUrl: partner.baseUrl, walletCaFile: partner.caFile, earlyScanGraceMs: GRACE_MS },
     diagnosticsEnv(process.argv, profileDir),
   );
-  // Enough sockets for every held pay plus the other calls; opened during the warm-up.
-  const retail = new HubClient(bench.origin, VUS + 64);
-  const wallet = new HubClient(bench.origin, VUS);
+  // Sockets enough that requests queue in the hub, not in the load generator's pools, even in (b):
+  // each flow holds one for its pay. Those beyond the warm-up's are opened as (b) needs them.
+  const retail = new HubClient(bench.origin, VUS + RATE * 4);
+  const wallet = new HubClient(bench.origin, VUS + RATE);
   try {
     const runner = new Runner(retail, wallet);
     await closedLoop(runner, VUS, WARMUP_S);
