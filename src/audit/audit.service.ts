@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/clock/clock';
 import { maskSecrets } from '@app/common/masking';
 import { JsonObject } from '@app/persistence/column-types';
-import { Database, insertRows } from '@app/persistence/database';
+import { Database, insertRaw, SqlValue } from '@app/persistence/database';
 import { AuditDirection, AuditMessage } from './audit-message.entity';
 
 /** Rows per INSERT: 12 columns × 400 stays far below SQLite's parameter limit. */
@@ -58,10 +58,11 @@ export class AuditService {
       const batch = this.pending.splice(0, MAX_BATCH);
       try {
         await this.db.run((em) =>
-          insertRows(
+          insertRaw(
             em,
-            AuditMessage,
-            batch.map((b) => b.row),
+            'audit_messages',
+            AUDIT_COLUMNS,
+            batch.map((b) => auditValues(b.row)),
           ),
         );
       } catch (error) {
@@ -99,4 +100,35 @@ function asJson(body: unknown): JsonObject | null {
   if (body === undefined || body === null) return null;
   const masked = maskSecrets(body);
   return typeof masked === 'object' && !Array.isArray(masked) ? (masked as JsonObject) : { value: masked };
+}
+
+const AUDIT_COLUMNS = [
+  'direction',
+  'operation',
+  'message_id',
+  'tran_id',
+  'institution_id',
+  'http_status',
+  'outcome',
+  'request_body',
+  'response_body',
+  'duration_ms',
+  'created_at',
+] as const;
+
+function auditValues(r: Partial<AuditMessage>): SqlValue[] {
+  const json = (v: JsonObject | null | undefined) => (v === null || v === undefined ? null : JSON.stringify(v));
+  return [
+    r.direction ?? null,
+    r.operation ?? null,
+    r.messageId ?? null,
+    r.tranId ?? null,
+    r.institutionId ?? null,
+    r.httpStatus ?? null,
+    r.outcome ?? null,
+    json(r.requestBody),
+    json(r.responseBody),
+    r.durationMs ?? null,
+    r.createdAt ?? null,
+  ];
 }
