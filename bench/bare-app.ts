@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     logger: ['error'],
   });
   app.disable('x-powered-by');
+  app.set('etag', false); // as the hub does
   app.use(jsonBody(65_536));
   app.useGlobalPipes(createValidationPipe());
   const server = app.getHttpServer();

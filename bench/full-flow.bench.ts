@@ -164,10 +164,11 @@ async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
     { walletBaseUrl: partner.baseUrl, walletCaFile: partner.caFile, earlyScanGraceMs: GRACE_MS },
     diagnosticsEnv(process.argv, profileDir),
   );
-  // Sockets enough that requests queue in the hub, not in the load generator's pools, even in (b):
-  // each flow holds one for its pay. Those beyond the warm-up's are opened as (b) needs them.
-  const retail = new HubClient(bench.origin, VUS + RATE * 4);
-  const wallet = new HubClient(bench.origin, VUS + RATE);
+  // One socket per virtual user's held pay plus 64 for the other calls, opened in the warm-up. In (b),
+  // beyond capacity, further requests wait in these pools: more sockets only add TLS handshakes to a
+  // saturated hub (tried: connect timeouts).
+  const retail = new HubClient(bench.origin, VUS + 64);
+  const wallet = new HubClient(bench.origin, VUS);
   try {
     const runner = new Runner(retail, wallet);
     await closedLoop(runner, VUS, WARMUP_S);
