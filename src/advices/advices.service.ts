@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import stringify from 'safe-stable-stringify';
 import { EntityManager } from 'typeorm';
@@ -142,31 +142,18 @@ export class AdvicesService {
     if (action !== 'forward') return action;
     const settlement = kind === 'CONFIRMATION' ? 'CONFIRMED' : 'REVERSED';
     if (!(await this.payments.settle(em, payment.id, settlement, now))) return again();
-    const id = randomUUID();
     const extra = {
       reversalReason: (advice as { reversalReason?: string }).reversalReason,
       amounts: advice.amounts,
       stan: advice.stan,
       rrn: advice.rrn,
     };
-    await this.outbox.insert(em, {
-      id,
-      paymentId: payment.id,
-      partnerId: payment.partnerId ?? '',
-      kind,
-      sourceAdviceId: advice.id,
-      body: buildUpstreamAdvice(kind, payment, id, new Date(now).toISOString(), this.config.hub.hub, extra),
-      status: 'PENDING',
-      attempts: 0,
-      nextAttemptAt: now,
-      leaseOwner: null,
-      leaseUntil: null,
-      lastError: null,
-      resolvedBy: null,
-      createdAt: now,
-      updatedAt: now,
-      deliveredAt: null,
-    });
+    await this.outbox.enqueue(
+      em,
+      { paymentId: payment.id, partnerId: payment.partnerId ?? '', kind, sourceAdviceId: advice.id },
+      (id) => buildUpstreamAdvice(kind, payment, id, new Date(now).toISOString(), this.config.hub.hub, extra),
+      now,
+    );
     return action;
   }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
@@ -160,27 +159,13 @@ export class PaymentRouter {
   /** Queues the hub's own reversal of a payment (timeout or in-flight cancel). */
   async queueReversal(em: EntityManager, payment: Payment, reason: string, now: number): Promise<void> {
     if (await this.outbox.forPayment(em, payment.id, 'REVERSAL')) return;
-    const id = randomUUID();
-    await this.outbox.insert(em, {
-      id,
-      paymentId: payment.id,
-      partnerId: payment.partnerId ?? '',
-      kind: 'REVERSAL',
-      sourceAdviceId: null,
-      body: buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, {
-        reversalReason: reason,
-      }),
-      status: 'PENDING',
-      attempts: 0,
-      nextAttemptAt: now,
-      leaseOwner: null,
-      leaseUntil: null,
-      lastError: null,
-      resolvedBy: null,
-      createdAt: now,
-      updatedAt: now,
-      deliveredAt: null,
-    });
+    await this.outbox.enqueue(
+      em,
+      { paymentId: payment.id, partnerId: payment.partnerId ?? '', kind: 'REVERSAL', sourceAdviceId: null },
+      (id) =>
+        buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, { reversalReason: reason }),
+      now,
+    );
   }
 
   /** SPEC §5.5: an answer after the hub gave up is recorded for reconciliation and changes nothing. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Database, insertRow } from '@app/persistence/database';
@@ -11,6 +12,34 @@ export class OutboxRepository {
 
   insert(em: EntityManager, entry: OutboxEntry): Promise<void> {
     return insertRow(em, OutboxEntry, entry);
+  }
+
+  /**
+   * Queues a new advice for delivery, due now. `makeBody` gets the new entry's
+   * id, which is also the id of the upstream advice message.
+   */
+  async enqueue(
+    em: EntityManager,
+    entry: Pick<OutboxEntry, 'paymentId' | 'partnerId' | 'kind' | 'sourceAdviceId'>,
+    makeBody: (id: string) => OutboxEntry['body'],
+    now: number,
+  ): Promise<void> {
+    const id = randomUUID();
+    await this.insert(em, {
+      ...entry,
+      id,
+      body: makeBody(id),
+      status: 'PENDING',
+      attempts: 0,
+      nextAttemptAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+      resolvedBy: null,
+      createdAt: now,
+      updatedAt: now,
+      deliveredAt: null,
+    });
   }
 
   forPayment(em: EntityManager, paymentId: string, kind: OutboxEntry['kind']): Promise<OutboxEntry | null> {
