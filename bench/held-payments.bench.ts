@@ -120,13 +120,18 @@ async function main(): Promise<void> {
       if (wait > 1) await sleep(wait);
       const tranId = tranIds[i];
       scans.push(
-        client.post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET).then((a) => {
-          scanStatus.set(a.status, (scanStatus.get(a.status) ?? 0) + 1);
-          if (a.status === 202) scanned.set(tranId, a.endEpoch);
-        }),
+        client.post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET).then(
+          (a) => {
+            scanStatus.set(a.status, (scanStatus.get(a.status) ?? 0) + 1);
+            if (a.status === 202) scanned.set(tranId, a.endEpoch);
+          },
+          () => void scanStatus.set(0, (scanStatus.get(0) ?? 0) + 1), // 0: connection error (e.g. reset)
+        ),
       );
     }
     await Promise.all(scans);
+    if (scanStatus.has(0))
+      process.stderr.write(`hub output (scan connection errors):\n${bench.hub.output().slice(-3000)}\n`);
     const statuses = await Promise.all(answers);
     const cpu = meter.stop();
     const releaseS = (performance.now() - s0) / 1000;
@@ -161,8 +166,8 @@ async function main(): Promise<void> {
           ['hub RSS: idle (QR codes made) → all held', `${mib(idleKiB)} → ${mib(heldKiB)}`],
           ['hub RSS peak (200 ms samples) / VmHWM', `${mib(peakKiB)} / ${mib(hwmKiB)}`],
           ['scan → partner p50 / p99 / max (ms)', `${fmt(s.p50, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)} (n=${s.n})`],
-          ['scans answered', JSON.stringify(Object.fromEntries(scanStatus))],
-          ['pay answers', `${paid} × 201 of ${COUNT} ${codes}`],
+          ['scans answered (0 = connection error)', JSON.stringify(Object.fromEntries(scanStatus))],
+          ['pay answers (0 = connection error)', `${paid} × 201 of ${COUNT} ${codes}`],
           ['first scan → last pay answer, s', fmt(releaseS)],
           ['CPU from the first scan to the last answer: hub / load generator + partner / machine', cpu],
         ],
