@@ -1,22 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Database, insertRow } from '@app/persistence/database';
+import { Database } from '@app/persistence/database';
+import { SqlTable } from '@app/persistence/sql-table';
 import { Advice } from './advice.entity';
 
+const advices = new SqlTable(Advice);
+
+/** Storage of the retailer's advices, in plain bound SQL (see `SqlTable`). */
 @Injectable()
 export class AdvicesRepository {
   constructor(private readonly db: Database) {}
 
   insert(em: EntityManager, advice: Advice): Promise<void> {
-    return insertRow(em, Advice, advice);
+    return advices.insert(em, advice);
   }
 
   find(id: string, em?: EntityManager): Promise<Advice | null> {
-    return em ? em.findOneBy(Advice, { id }) : this.db.run((m) => m.findOneBy(Advice, { id }));
+    const find = (m: EntityManager) => advices.one(m, 'id = ?', [id]);
+    return em ? find(em) : this.db.run(find);
   }
 
   /** A reversal received for a request the hub had not seen (SPEC §7: remembered). */
   reversalFor(em: EntityManager, requestId: string, clientId: string): Promise<Advice | null> {
-    return em.findOneBy(Advice, { requestId, clientId, kind: 'REVERSAL' });
+    return advices.one(em, "request_id = ? AND client_id = ? AND kind = 'REVERSAL'", [requestId, clientId]);
   }
 }

@@ -12,7 +12,7 @@ import { LateAnswer, PartnerOutcome } from '@app/partners/partner-connector';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { JsonObject } from '@app/persistence/column-types';
 import { Database } from '@app/persistence/database';
-import { QrCode } from '@app/qr-codes/qr-code.entity';
+import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
 import { Payment } from './payment.entity';
 import { PartnerDeclinedError, UpstreamUnavailableError } from './payment-errors';
@@ -36,6 +36,7 @@ export class PaymentRouter {
     private readonly db: Database,
     private readonly payments: PaymentsRepository,
     private readonly scans: ScansRepository,
+    private readonly qrCodes: QrCodesRepository,
     private readonly outbox: OutboxRepository,
     private readonly partners: PartnerRegistry,
     private readonly forwarder: AdviceForwarder,
@@ -103,7 +104,7 @@ export class PaymentRouter {
         updatedAt: now,
       };
       if (!(await this.payments.transition(em, payment.id, 'SENDING', changes))) return false;
-      await em.update(QrCode, { tranId: payment.tranId, singleUse: true }, { paidByPaymentId: payment.id });
+      await this.qrCodes.markPaid(em, payment.tranId, payment.id);
       // Read after our update holds the row: a reversal that committed first is seen here,
       // one that comes later finds the payment APPROVED and is forwarded as usual.
       reverse = (await this.payments.find(payment.id, em))?.reversalRequested ?? false;

@@ -1,31 +1,39 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
-import { Database, insertRow } from '@app/persistence/database';
+import { EntityManager } from 'typeorm';
+import { Database } from '@app/persistence/database';
+import { placeholders, SqlTable } from '@app/persistence/sql-table';
 import { Payment, PaymentState, Settlement } from './payment.entity';
 
 /** States in which a payment still holds its QR code (one at a time per tranId). */
 export const ACTIVE_STATES: PaymentState[] = ['WAITING_SCAN', 'SENDING'];
 
-/** Storage of payments; state changes are conditional so racing writers cannot both win. */
+const payments = new SqlTable(Payment);
+
+/**
+ * Storage of payments; state changes are conditional so racing writers cannot
+ * both win. Plain bound SQL (see `SqlTable`): these run several times per payment.
+ */
 @Injectable()
 export class PaymentsRepository {
   constructor(private readonly db: Database) {}
 
   insert(em: EntityManager, payment: Payment): Promise<void> {
-    return insertRow(em, Payment, payment);
+    return payments.insert(em, payment);
   }
 
   find(id: string, em?: EntityManager): Promise<Payment | null> {
-    return em ? em.findOneBy(Payment, { id }) : this.db.run((m) => m.findOneBy(Payment, { id }));
+    const find = (m: EntityManager) => payments.one(m, 'id = ?', [id]);
+    return em ? find(em) : this.db.run(find);
   }
 
+  /** The literal state list lets the database use the partial unique index on active payments. */
   findActiveByTranId(em: EntityManager, tranId: string): Promise<Payment | null> {
-    return em.findOneBy(Payment, { tranId, state: In(ACTIVE_STATES) });
+    return payments.one(em, "tran_id = ? AND state IN ('WAITING_SCAN', 'SENDING')", [tranId]);
   }
 
   /** The most recent payment against a QR code. */
   latestForTranId(em: EntityManager, tranId: string): Promise<Payment | null> {
-    return em.findOne(Payment, { where: { tranId }, order: { createdAt: 'DESC' } });
+    return payments.one(em, 'tran_id = ?', [tranId], 'ORDER BY created_at DESC');
   }
 
   /**
@@ -39,44 +47,23 @@ export class PaymentsRepository {
     changes: Partial<Payment>,
   ): Promise<boolean> {
     const states = Array.isArray(from) ? from : [from];
-    const result = await em
-      .createQueryBuilder()
-      .update(Payment)
-      .set(changes as Record<string, unknown>)
-      .where('id = :id', { id })
-      .andWhere('state IN (:...states)', { states })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    return (await payments.update(em, changes, `id = ? AND state IN ${placeholders(states.length)}`, [id, ...states])) > 0;
   }
 
   /** Records the retailer's settlement of an approved payment, once: false if it was already settled. */
   async settle(em: EntityManager, id: string, settlement: Settlement, now: number): Promise<boolean> {
-    const result = await em
-      .createQueryBuilder()
-      .update(Payment)
-      .set({ settlement, updatedAt: now })
-      .where("id = :id AND state = 'APPROVED' AND settlement = 'NONE'", { id })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    const where = "id = ? AND state = 'APPROVED' AND settlement = 'NONE'";
+    return (await payments.update(em, { settlement, updatedAt: now }, where, [id])) > 0;
   }
 
   async update(em: EntityManager, id: string, changes: Partial<Payment>): Promise<void> {
-    await em
-      .createQueryBuilder()
-      .update(Payment)
-      .set(changes as Record<string, unknown>)
-      .where('id = :id', { id })
-      .execute();
+    await payments.update(em, changes, 'id = ?', [id]);
   }
 
   /** Payments still held (waiting or in flight) by instances other than the living ones (SPEC §10). */
   heldByOthers(aliveIds: string[], states: PaymentState[]): Promise<Payment[]> {
-    return this.db.run((em) =>
-      em
-        .createQueryBuilder(Payment, 'p')
-        .where('p.state IN (:...states)', { states })
-        .andWhere('p.instance_id NOT IN (:...aliveIds)', { aliveIds })
-        .getMany(),
-    );
+    const others = aliveIds.length ? ` AND instance_id NOT IN ${placeholders(aliveIds.length)}` : '';
+    const where = `state IN ${placeholders(states.length)}${others}`;
+    return this.db.run((em) => payments.select(em, where, [...states, ...aliveIds]));
   }
 }

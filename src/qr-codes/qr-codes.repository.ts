@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Database, insertRaw, isUniqueViolation, SqlValue } from '@app/persistence/database';
 import { DuplicateRecordError } from '@app/errors/hub-error';
+import { SqlTable } from '@app/persistence/sql-table';
 import { QrCode } from './qr-code.entity';
 
 /** Storage of issued QR codes. */
@@ -20,10 +21,17 @@ export class QrCodesRepository {
   }
 
   findByTranId(tranId: string, em?: EntityManager): Promise<QrCode | null> {
-    if (em) return em.findOneBy(QrCode, { tranId });
-    return this.db.run((m) => m.findOneBy(QrCode, { tranId }));
+    const find = (m: EntityManager) => qrCodes.one(m, 'tran_id = ?', [tranId]);
+    return em ? find(em) : this.db.run(find);
+  }
+
+  /** A single-use code is spent by the payment that was approved against it (SPEC §5). */
+  async markPaid(em: EntityManager, tranId: string, paymentId: string): Promise<void> {
+    await qrCodes.update(em, { paidByPaymentId: paymentId }, 'tran_id = ? AND single_use = ?', [tranId, true]);
   }
 }
+
+const qrCodes = new SqlTable(QrCode);
 
 const QR_COLUMNS = [
   'tran_id',

@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Database, insertRow } from '@app/persistence/database';
+import { Database } from '@app/persistence/database';
+import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { OutboxEntry } from './outbox-entry.entity';
 
-/** The store-and-forward queue (SPEC §7, §10). */
+const outbox = new SqlTable(OutboxEntry);
+const attempts = new SqlTable(DeliveryAttempt);
+
+/** The store-and-forward queue (SPEC §7, §10), in plain bound SQL (see `SqlTable`). */
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly db: Database) {}
 
   insert(em: EntityManager, entry: OutboxEntry): Promise<void> {
-    return insertRow(em, OutboxEntry, entry);
+    return outbox.insert(em, entry);
   }
 
   /**
@@ -43,7 +47,7 @@ export class OutboxRepository {
   }
 
   forPayment(em: EntityManager, paymentId: string, kind: OutboxEntry['kind']): Promise<OutboxEntry | null> {
-    return em.findOneBy(OutboxEntry, { paymentId, kind });
+    return outbox.one(em, 'payment_id = ? AND kind = ?', [paymentId, kind]);
   }
 
   /**
@@ -52,25 +56,16 @@ export class OutboxRepository {
    * claim the same row; an expired lease (its instance died) is claimable again.
    */
   claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxEntry[]> {
+    // Our own leases too: a drain only starts when the previous one has finished,
+    // so a row still leased to us is one whose result could not be written.
+    const due =
+      "status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)";
+    const lock = this.db.isPostgres ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.db.transaction(async (em) => {
-      let query = em
-        .createQueryBuilder(OutboxEntry, 'o')
-        .where("o.status = 'PENDING'")
-        .andWhere('o.next_attempt_at <= :now', { now })
-        // Our own leases too: a drain only starts when the previous one has finished,
-        // so a row still leased to us is one whose result could not be written.
-        .andWhere('(o.lease_until IS NULL OR o.lease_until < :now OR o.lease_owner = :owner)', { now, owner })
-        .orderBy('o.next_attempt_at', 'ASC')
-        .limit(limit);
-      if (this.db.isPostgres) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const rows = await query.getMany();
+      const rows = await outbox.select(em, due, [now, now, owner, limit], `ORDER BY next_attempt_at ASC LIMIT ?${lock}`);
       if (rows.length === 0) return rows;
-      await em
-        .createQueryBuilder()
-        .update(OutboxEntry)
-        .set({ leaseOwner: owner, leaseUntil })
-        .whereInIds(rows.map((r) => r.id))
-        .execute();
+      const ids = rows.map((r) => r.id);
+      await outbox.update(em, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
       return rows.map((r) => ({ ...r, leaseOwner: owner, leaseUntil }));
     });
   }
@@ -83,14 +78,9 @@ export class OutboxRepository {
     attempt: Omit<DeliveryAttempt, 'seq'>,
   ): Promise<boolean> {
     return this.db.transaction(async (em) => {
-      const result = await em
-        .createQueryBuilder()
-        .update(OutboxEntry)
-        .set({ ...changes, leaseOwner: null, leaseUntil: null } as Record<string, unknown>)
-        .where('id = :id AND lease_owner = :owner', { id: entry.id, owner })
-        .execute();
-      if ((result.affected ?? 0) === 0) return false;
-      await insertRow(em, DeliveryAttempt, attempt);
+      const released = { ...changes, leaseOwner: null, leaseUntil: null };
+      if ((await outbox.update(em, released, 'id = ? AND lease_owner = ?', [entry.id, owner])) === 0) return false;
+      await attempts.insert(em, attempt as DeliveryAttempt);
       return true;
     });
   }
@@ -127,13 +117,10 @@ export class OutboxRepository {
 
   /** Soonest time any pending entry falls due, for the worker's next wake-up. */
   async nextDueAt(): Promise<number | null> {
-    const row = await this.db.run((em) =>
-      em
-        .createQueryBuilder(OutboxEntry, 'o')
-        .select('MIN(o.next_attempt_at)', 'due')
-        .where("o.status = 'PENDING'")
-        .getRawOne<{ due: string | number | null }>(),
+    const { rows } = await this.db.run((em) =>
+      execute(em, "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'PENDING'", []),
     );
-    return row?.due === null || row?.due === undefined ? null : Number(row.due);
+    const due = rows[0]?.due;
+    return due === null || due === undefined ? null : Number(due);
   }
 }

@@ -1,0 +1,128 @@
+import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { QueryResult } from 'typeorm/query-runner/QueryResult';
+
+/** Rows a statement returned (reads, RETURNING) and how many rows it changed. */
+export interface SqlOutcome {
+  rows: Array<Record<string, unknown>>;
+  affected: number;
+}
+
+/**
+ * Runs one statement written with `?` placeholders (numbered `$n` for
+ * PostgreSQL here) and bound parameters, inside `em`'s transaction if it has one.
+ *
+ * Why not TypeORM's query builder on the hot paths: on SQLite it writes every
+ * number into the SQL text (`escapeQueryWithParameters`), so a statement that
+ * carries a timestamp is a new text, prepared again, each time — and building
+ * it costs more CPU than SQLite spends running it (docs/benchmarks.md,
+ * "What limits the hub"). A fixed text is prepared once and reused. Literal
+ * predicates (`status = 'ACCEPTED'`) are written as literals so the partial
+ * unique indexes of the schema can serve them.
+ */
+export async function execute(em: EntityManager, sql: string, params: readonly unknown[]): Promise<SqlOutcome> {
+  const postgres = em.connection.options.type === 'postgres';
+  const text = postgres ? numbered(sql) : sql;
+  const bound = params.map((v) => (v === undefined ? null : !postgres && typeof v === 'boolean' ? (v ? 1 : 0) : v));
+  const runner = em.queryRunner ?? em.connection.createQueryRunner();
+  try {
+    const result = (await runner.query(text, bound, true)) as QueryResult;
+    return { rows: (result.records ?? []) as Array<Record<string, unknown>>, affected: result.affected ?? 0 };
+  } finally {
+    if (!em.queryRunner) await runner.release();
+  }
+}
+
+const numberedCache = new Map<string, string>();
+
+/** `?` → `$1, $2, …` (our statements carry no `?` inside literals). */
+function numbered(sql: string): string {
+  let text = numberedCache.get(sql);
+  if (text === undefined) {
+    let n = 0;
+    text = sql.replace(/\?/g, () => `$${++n}`);
+    if (numberedCache.size < 1_000) numberedCache.set(sql, text);
+  }
+  return text;
+}
+
+/** `(?, ?, ?)` for a list of n values. */
+export const placeholders = (n: number): string => `(${Array.from({ length: n }, () => '?').join(', ')})`;
+
+/**
+ * One entity's table in plain bound SQL, mapped through TypeORM's own
+ * metadata and driver conversions (column names, JSON/bigint transformers,
+ * SQLite booleans), so rows come back exactly as `findOneBy` would give them.
+ */
+export class SqlTable<T extends ObjectLiteral> {
+  private readonly metadataOf = new WeakMap<DataSource, EntityMetadata>();
+  private readonly insertSql = new WeakMap<DataSource, { sql: string; columns: ColumnMetadata[] }>();
+
+  constructor(private readonly target: EntityTarget<T>) {}
+
+  /** Rows matching `where` (SQL with `?`), in `tail`'s order (`ORDER BY …`, `LIMIT …`). */
+  async select(em: EntityManager, where: string, params: readonly unknown[], tail = ''): Promise<T[]> {
+    const meta = this.metadata(em);
+    const { rows } = await execute(em, `SELECT * FROM ${meta.tableName} WHERE ${where} ${tail}`, params);
+    return rows.map((raw) => this.hydrate(em, meta, raw));
+  }
+
+  /** The first row matching `where`, or null. */
+  async one(em: EntityManager, where: string, params: readonly unknown[], order = ''): Promise<T | null> {
+    const rows = await this.select(em, where, params, `${order} LIMIT 1`);
+    return rows[0] ?? null;
+  }
+
+  async exists(em: EntityManager, where: string, params: readonly unknown[]): Promise<boolean> {
+    const meta = this.metadata(em);
+    const { rows } = await execute(em, `SELECT 1 AS found FROM ${meta.tableName} WHERE ${where} LIMIT 1`, params);
+    return rows.length > 0;
+  }
+
+  /** Inserts a whole row; generated columns left undefined are filled by the database. */
+  async insert(em: EntityManager, row: T): Promise<void> {
+    const meta = this.metadata(em);
+    let statement = this.insertSql.get(em.connection);
+    if (!statement) {
+      const columns = meta.columns.filter((c) => !c.isGenerated);
+      const names = columns.map((c) => c.databaseName).join(', ');
+      statement = { sql: `INSERT INTO ${meta.tableName} (${names}) VALUES ${placeholders(columns.length)}`, columns };
+      this.insertSql.set(em.connection, statement);
+    }
+    const values = statement.columns.map((c) => em.connection.driver.preparePersistentValue(row[c.propertyName], c));
+    await execute(em, statement.sql, values);
+  }
+
+  /** `UPDATE … SET <changes> WHERE <where>`; returns how many rows changed. */
+  async update(em: EntityManager, changes: Partial<T>, where: string, params: readonly unknown[]): Promise<number> {
+    const meta = this.metadata(em);
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [property, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      const column = meta.findColumnWithPropertyName(property);
+      if (!column) throw new Error(`${meta.tableName} has no column for ${property}`);
+      sets.push(`${column.databaseName} = ?`);
+      values.push(em.connection.driver.preparePersistentValue(value, column));
+    }
+    const sql = `UPDATE ${meta.tableName} SET ${sets.join(', ')} WHERE ${where}`;
+    return (await execute(em, sql, [...values, ...params])).affected;
+  }
+
+  private metadata(em: EntityManager): EntityMetadata {
+    let meta = this.metadataOf.get(em.connection);
+    if (!meta) {
+      meta = em.connection.getMetadata(this.target);
+      this.metadataOf.set(em.connection, meta);
+    }
+    return meta;
+  }
+
+  private hydrate(em: EntityManager, meta: EntityMetadata, raw: Record<string, unknown>): T {
+    const entity: Record<string, unknown> = {};
+    for (const column of meta.columns) {
+      entity[column.propertyName] = em.connection.driver.prepareHydratedValue(raw[column.databaseName], column);
+    }
+    return entity as T;
+  }
+}
