@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseTarget } from '@app/config/env.validation';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { FALLBACK_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
 /**
  * TypeORM options for either store. Migrations run at start-up; the schema is
@@ -34,6 +35,8 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
         db.pragma('journal_mode = WAL');
         db.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL'}`);
         db.pragma('busy_timeout = 5000');
+        // Checkpoints run on their own thread (WalCheckpointer); this one is the safety net.
+        if (target.file !== ':memory:') db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
         db.pragma('foreign_keys = ON');
       },
     };

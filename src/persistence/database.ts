@@ -1,6 +1,7 @@
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { WalCheckpointer } from './wal-checkpointer';
 
 /**
  * The one way services reach storage: every unit of work is a transaction.
@@ -14,7 +15,10 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 export class Database {
   private readonly sqliteLock: Mutex | null;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly checkpointer: WalCheckpointer | null = null,
+  ) {
     this.sqliteLock = dataSource.options.type === 'postgres' ? null : new Mutex();
   }
 
@@ -34,6 +38,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

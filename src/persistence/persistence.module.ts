@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { dataSourceOptions } from './data-source';
 import { Database } from './database';
+import { WalCheckpointer } from './wal-checkpointer';
 
 @Global()
 @Module({
@@ -16,7 +17,15 @@ import { Database } from './database';
         return dataSource.initialize();
       },
     },
-    { provide: Database, inject: [DataSource], useFactory: (ds: DataSource) => new Database(ds) },
+    {
+      provide: Database,
+      inject: [DataSource, AppConfig],
+      useFactory: (ds: DataSource, config: AppConfig) => {
+        const target = parseDatabaseUrl(config.env.databaseUrl);
+        const file = target.type === 'sqlite' && target.file !== ':memory:' ? target.file : null;
+        return new Database(ds, file ? new WalCheckpointer(file) : null);
+      },
+    },
   ],
   exports: [DataSource, Database],
 })
