@@ -22,7 +22,7 @@ import { startPartnerServer } from '../test/utils/partner-server';
 import { Answer, DbKind, errorType, HubClient, prepareTls, diagnosticsEnv, startBenchHub } from './lib/harness';
 import { dbKinds, fail, numberArg, storeName } from './lib/args';
 import { machineLine } from './lib/machine';
-import { cpuTriple } from './lib/proc';
+import { cpuSeconds, cpuTriple } from './lib/proc';
 import { writeSection } from './lib/report';
 import { fmt, sleep, summarize, table } from './lib/stats';
 
@@ -155,6 +155,8 @@ interface DbResult {
   drainMs: number;
   retries: number;
   cpu: string;
+  /** Hub process CPU time (user + system, all its threads) per completed flow in (a). */
+  cpuPerFlowMs: number;
 }
 
 async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
@@ -175,7 +177,9 @@ async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
     runner.failures.clear();
     const retriesBefore = runner.retries;
     const meter = cpuTriple(bench.pid);
+    const cpu0 = cpuSeconds(bench.pid);
     const closed = await closedLoop(runner, VUS, DURATION_S);
+    const cpuPerFlowMs = ((cpuSeconds(bench.pid) - cpu0) * 1000) / closed.flows.length;
     const open = await openLoop(runner, RATE, DURATION_S);
     const cpu = meter.stop();
     // (c) the same open loop at half the closed-loop capacity: latency of a hub that is not saturated.
@@ -184,7 +188,7 @@ async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
     const t0 = performance.now();
     while (confirmations() < runner.confirmations && performance.now() - t0 < 120_000) await sleep(20);
     const result: DbResult = {
-      ...{ kind, closed, open, light, cpu },
+      ...{ kind, closed, open, light, cpu, cpuPerFlowMs },
       failures: runner.failures,
       confirmations: runner.confirmations,
       delivered: confirmations(),
@@ -193,7 +197,7 @@ async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
     };
     const s = summarize(open.flows.map((f) => f.hubAdded));
     process.stdout.write(
-      `${kind}: closed ${fmt(closed.perSec)} flows/s; open ${open.flows.length} flows, hub-added p50 ${fmt(s.p50)} ` +
+      `${kind}: closed ${fmt(closed.perSec)} flows/s, hub CPU ${fmt(cpuPerFlowMs)} ms/flow; open ${open.flows.length} flows, hub-added p50 ${fmt(s.p50)} ` +
         `p99 ${fmt(s.p99)} ms; confirmations ${result.delivered}/${result.confirmations}; ` +
         `failures ${JSON.stringify([...runner.failures])}\n`,
     );
@@ -233,6 +237,7 @@ function describe(results: DbResult[]): string {
       [
         ['(a) **flows/s**', ...each((r) => `**${fmt(r.closed.perSec)}**`)],
         ['(a) hubAdded', ...each((r) => cell(r.closed.flows, 'hubAdded'))],
+        ['(a) hub CPU per flow, ms (all its threads)', ...each((r) => fmt(r.cpuPerFlowMs))],
         ['(b) flows completed', ...each((r) => `${r.open.flows.length} of ${RATE * DURATION_S}`)],
         ...PARTS.map((p) => [`(b) ${p === 'hubAdded' ? '**hubAdded**' : p}`, ...each((r) => cell(r.open.flows, p))]),
         ['(b) starts > 5 ms late', ...each((r) => `${r.open.late}`)],

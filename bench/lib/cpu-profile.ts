@@ -8,9 +8,11 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 const dir = process.env.BENCH_CPU_PROF_DIR;
-if (dir) {
+// The preload runs in worker threads too (the WAL checkpointer): profile the request thread only.
+if (dir && isMainThread) {
   const session = new Session();
   session.connect();
   session.post('Profiler.enable');
