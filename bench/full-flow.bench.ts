@@ -32,6 +32,11 @@ const DURATION_S = numberArg('duration', 20);
 const WARMUP_S = numberArg('warmup', 3);
 /** `--grace=ms`: run with timeouts.earlyScanGraceMs (SPEC §6), so an early scan is kept, not declined; own section. */
 const GRACE_MS = numberArg('grace', 0);
+/**
+ * `--scan-after=ms`: the wallet's first scan goes this long after the pay was sent (a stand-in for
+ * the customer's reaction time, which is seconds in a shop); 0 sends both at once. Own section.
+ */
+const SCAN_AFTER_MS = numberArg('scan-after', 0);
 const SCAN_RETRY_MS = 2;
 const PARTS = ['createQr', 'scan', 'release', 'confirm', 'hubAdded'] as const;
 type Part = (typeof PARTS)[number];
@@ -63,6 +68,7 @@ class Runner {
       paying.catch(() => undefined);
       let retries = 0;
       let scan: Answer;
+      if (SCAN_AFTER_MS > 0) await sleep(SCAN_AFTER_MS);
       for (;;) {
         scan = await this.wallet.post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET);
         // Declined by design while the hub has not yet stored the payment (SPEC §6).
@@ -83,7 +89,8 @@ class Runner {
       const times = {
         createQr: qr.end - qr.start,
         scan: scan.end - scan.start,
-        // The partner answers at once (its own time ≈ 0 ms), so nothing is subtracted.
+        // The partner answers at once (its own time ≈ 0 ms), so nothing is subtracted. With --scan-after
+        // the pay is already held when the scan is sent, so release = pay answer − scan 202 as before.
         release: paid.end - scan.end,
         confirm: confirmed.end - confirmed.start,
       };
@@ -224,7 +231,8 @@ function describe(results: DbResult[]): string {
       ? `**met** (${fmt(rate)} flows/s)`
       : `**missed** (${fmt(rate)} flows/s, ${fmt(250 - rate)} short)`;
   return [
-    `### Full flow: createQrCode → pay ∥ scan → partner → confirm${GRACE_MS ? `, earlyScanGraceMs ${GRACE_MS}` : ''}`,
+    `### Full flow: createQrCode → pay ∥ scan → partner → confirm${GRACE_MS ? `, earlyScanGraceMs ${GRACE_MS}` : ''}` +
+      (SCAN_AFTER_MS ? `, scan ${SCAN_AFTER_MS} ms after the pay` : ''),
     '',
     machineLine(),
     '',
@@ -255,6 +263,11 @@ function describe(results: DbResult[]): string {
   ].join('\n');
 }
 
+function sectionName(): string {
+  const parts = ['full-flow', GRACE_MS ? `grace-${GRACE_MS}` : '', SCAN_AFTER_MS ? `scan-after-${SCAN_AFTER_MS}` : ''];
+  return parts.filter((p) => p !== '').join('-');
+}
+
 async function main(): Promise<void> {
   await prepareTls();
   const profileDir = mkdtempSync(join(tmpdir(), 'qr-hub-prof-'));
@@ -262,7 +275,7 @@ async function main(): Promise<void> {
   for (const kind of dbKinds()) results.push(await run(kind, profileDir));
   const md = describe(results) + (process.argv.includes('--profile') ? `\n\nCPU profiles: \`${profileDir}\`.` : '');
   process.stdout.write(
-    `\n${md}\n\nwritten to ${writeSection(GRACE_MS ? `full-flow-grace-${GRACE_MS}` : 'full-flow', md)}\n`,
+    `\n${md}\n\nwritten to ${writeSection(sectionName(), md)}\n`,
   );
 }
 
