@@ -26,8 +26,12 @@ const COUNT = numberArg('count', 10_000);
 const SCAN_RATE = numberArg('scan-rate', 500);
 const OPENING = 200; // pay connections being opened at once (TLS handshakes)
 const SCAN_WAIT_MS = 60_000;
-/** Runs with other sizes or rates get their own section, after the standard one. */
-const SECTION = COUNT === 10_000 && SCAN_RATE === 500 ? 'held-payments' : `held-payments-${COUNT}-at-${SCAN_RATE}`;
+/** `--heap-growing-percent=N`: run the hub with HUB_HEAP_GROWING_PERCENT=N (src/main.ts); own section. */
+const HEAP_GROWING = numberArg('heap-growing-percent', 0);
+/** Runs with other sizes, rates or heap growth get their own section, after the standard one. */
+const SECTION =
+  (COUNT === 10_000 && SCAN_RATE === 500 ? 'held-payments' : `held-payments-${COUNT}-at-${SCAN_RATE}`) +
+  (HEAP_GROWING ? `-heap-growing-${HEAP_GROWING}` : '');
 const PARTNER_TIMEOUT_MS = 5_000;
 
 /** Sends one pay on its own socket; resolves with the status when the hub answers. */
@@ -70,7 +74,11 @@ async function main(): Promise<void> {
     partnerTimeoutMs: PARTNER_TIMEOUT_MS,
   }).replace('retailerTimeoutMs: 60000', `retailerTimeoutMs: ${SCAN_WAIT_MS + PARTNER_TIMEOUT_MS}`);
   writeFileSync(configFile, yaml);
-  const bench = await startBenchHub('sqlite', {}, { HUB_CONFIG: configFile, ...diagnosticsEnv(process.argv, dir) });
+  const bench = await startBenchHub('sqlite', {}, {
+    HUB_CONFIG: configFile,
+    ...(HEAP_GROWING ? { HUB_HEAP_GROWING_PERCENT: String(HEAP_GROWING) } : {}),
+    ...diagnosticsEnv(process.argv, dir),
+  });
   const client = new HubClient(bench.origin, 64);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, ca: testTls().cert });
   const rss = new RssSampler(bench.pid, 200);
@@ -147,7 +155,8 @@ async function main(): Promise<void> {
     const gib = 1024 * 1024;
     const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
     const md = [
-      `### ${COUNT.toLocaleString('en')} payments held at once, released at ${SCAN_RATE}/s (SQLite)`,
+      `### ${COUNT.toLocaleString('en')} payments held at once, released at ${SCAN_RATE}/s (SQLite)` +
+        (HEAP_GROWING ? `, HUB_HEAP_GROWING_PERCENT=${HEAP_GROWING}` : ''),
       '',
       machineLine(),
       '',
