@@ -17,6 +17,7 @@ import { ScansRepository } from '@app/scans/scans.repository';
 import { Payment } from './payment.entity';
 import { PartnerDeclinedError, UpstreamUnavailableError } from './payment-errors';
 import { PaymentsRepository } from './payments.repository';
+import type { ClaimedScan } from './scan-waiter.service';
 import { buildPaymentResponse, buildUpstreamAdvice, buildUpstreamRequest, HubIdentity } from './upstream-messages';
 
 /**
@@ -45,13 +46,14 @@ export class PaymentRouter {
     this.hub = config.hub.hub;
   }
 
-  async route(payment: Payment): Promise<PaymentResponse> {
+  /** @param claimed the scan that released the payment, when it was accepted on this instance. */
+  async route(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
     const retailer = payment.request as unknown as PaymentRequestDto;
     const registered = this.partners.get(payment.partnerId ?? '');
-    const scan = await this.scans.forPayment(payment.id);
+    const scan = claimed ?? (await this.storedScan(payment.id));
     const partner = {
       id: payment.partnerId ?? '',
-      name: scan ? scanPartnerName(scan.body) : (retailer.partner?.name ?? ''),
+      name: scan ? scan.partnerName : (retailer.partner?.name ?? ''),
     };
     const sentAt = this.clock.now();
     const upstream = buildUpstreamRequest(
@@ -84,6 +86,12 @@ export class PaymentRouter {
     return this.giveUp(payment, upstream);
   }
 
+  /** The accepted scan of a payment released by another instance (or none: routed by the retailer's choice). */
+  private async storedScan(paymentId: string): Promise<Pick<ClaimedScan, 'partnerName' | 'partnerPaymentToken'> | null> {
+    const scan = await this.scans.forPayment(paymentId);
+    return scan && { partnerName: scanPartnerName(scan.body), partnerPaymentToken: scan.partnerPaymentToken };
+  }
+
   private async approve(
     payment: Payment,
     retailer: PaymentRequestDto,
@@ -103,11 +111,12 @@ export class PaymentRouter {
         upstreamResponse: body,
         updatedAt: now,
       };
-      if (!(await this.payments.transition(em, payment.id, 'SENDING', changes))) return false;
-      await this.qrCodes.markPaid(em, payment.tranId, payment.id);
-      // Read after our update holds the row: a reversal that committed first is seen here,
+      // The row as our update left it: a reversal that committed first is seen here,
       // one that comes later finds the payment APPROVED and is forwarded as usual.
-      reverse = (await this.payments.find(payment.id, em))?.reversalRequested ?? false;
+      const updated = await this.payments.transitionReadingReversal(em, payment.id, 'SENDING', changes);
+      if (!updated) return false;
+      await this.qrCodes.markPaid(em, payment.tranId, payment.id);
+      reverse = updated.reversalRequested;
       if (reverse) {
         // SPEC §7: the retailer reversed while the payment was in flight — reverse the approval now.
         await this.payments.update(em, payment.id, { settlement: 'REVERSED' });

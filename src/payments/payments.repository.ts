@@ -26,11 +26,6 @@ export class PaymentsRepository {
     return em ? find(em) : this.db.run(find);
   }
 
-  /** The literal state list lets the database use the partial unique index on active payments. */
-  findActiveByTranId(em: EntityManager, tranId: string): Promise<Payment | null> {
-    return payments.one(em, "tran_id = ? AND state IN ('WAITING_SCAN', 'SENDING')", [tranId]);
-  }
-
   /** The most recent payment against a QR code. */
   latestForTranId(em: EntityManager, tranId: string): Promise<Payment | null> {
     return payments.one(em, 'tran_id = ?', [tranId], 'ORDER BY created_at DESC');
@@ -48,6 +43,20 @@ export class PaymentsRepository {
   ): Promise<boolean> {
     const states = Array.isArray(from) ? from : [from];
     return (await payments.update(em, changes, `id = ? AND state IN ${placeholders(states.length)}`, [id, ...states])) > 0;
+  }
+
+  /**
+   * As `transition`, returning whether a reversal was requested as the row
+   * stands after this update (null when another writer won).
+   */
+  async transitionReadingReversal(
+    em: EntityManager,
+    id: string,
+    from: PaymentState,
+    changes: Partial<Payment>,
+  ): Promise<{ reversalRequested: boolean } | null> {
+    const rows = await payments.updateReturning(em, changes, 'id = ? AND state = ?', [id, from], ['reversalRequested']);
+    return rows[0] ?? null;
   }
 
   /** Records the retailer's settlement of an approved payment, once: false if it was already settled. */

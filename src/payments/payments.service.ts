@@ -17,7 +17,7 @@ import { Payment } from './payment.entity';
 import { AlreadyReversedError, NoScanReceivedError, ShuttingDownError } from './payment-errors';
 import { PaymentRouter } from './payment-router.service';
 import { PaymentsRepository } from './payments.repository';
-import { ScanWaiter, WaitEnd } from './scan-waiter.service';
+import { ClaimedScan, ScanWaiter, WaitResult } from './scan-waiter.service';
 import { withoutUndefined } from './upstream-messages';
 
 /**
@@ -57,13 +57,16 @@ export class PaymentsService {
       this.waiter.end(request.id, 'disconnected');
       throw error;
     }
+    let scan: ClaimedScan | undefined;
     if (payment.state === 'WAITING_SCAN') {
       onDisconnect(() => this.waiter.end(payment.id, 'disconnected'));
-      payment = await this.awaitScan(payment, await waiting);
+      const result = await waiting;
+      scan = result.scan;
+      payment = await this.awaitScan(payment, result);
     } else {
       this.waiter.end(payment.id, 'scanned');
     }
-    return this.router.route(payment);
+    return this.router.route(payment, scan);
   }
 
   /** Checks and stores the payment (SPEC §5.1–5.3) in one transaction. */
@@ -78,9 +81,7 @@ export class PaymentsService {
         const qr = await this.qrCodes.findByTranId(request.tranId, em);
         this.checkQrCode(qr, request, now);
         this.checkAmount(qr!, requested.amount, requested.currency, request.tranId);
-        if (await this.payments.findActiveByTranId(em, request.tranId)) {
-          throw new InvalidTranIdError('QR code already in use', request.tranId);
-        }
+        // A payment still holding this code is refused by the unique index on active payments (below).
         const payment = this.newPayment(request, now);
         await this.matchWithoutWaiting(em, payment, request, now);
         await this.payments.insert(em, payment);
@@ -88,7 +89,7 @@ export class PaymentsService {
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // Another instance won the race: for this id (duplicate) or for this QR code.
+      // This id exists (another instance won the race for it), or another payment holds the QR code.
       if (await this.payments.find(request.id)) throw new DuplicateRecordError('Duplicate payment id');
       throw new InvalidTranIdError('QR code already in use', request.tranId);
     }
@@ -161,7 +162,12 @@ export class PaymentsService {
   }
 
   /** After the wait: either a scan claimed the payment, or the payment is closed here. */
-  private async awaitScan(payment: Payment, end: WaitEnd): Promise<Payment> {
+  private async awaitScan(payment: Payment, { end, scan }: WaitResult): Promise<Payment> {
+    if (end === 'scanned' && scan) {
+      // Claimed by a scan on this instance: its committed changes, without reading them back.
+      const { partnerId, upstreamId } = scan;
+      return { ...payment, state: 'SENDING', partnerId, upstreamId, waitDeadline: null };
+    }
     if (end !== 'scanned') {
       const state = end === 'timeout' ? 'NO_SCAN' : 'CLOSED';
       const now = this.clock.now();

@@ -7,7 +7,7 @@ import { Clock, TimerHandle } from '@app/clock/clock';
 import { Database } from '@app/persistence/database';
 import { dataSourceOptions } from '@app/persistence/data-source';
 import { Payment } from './payment.entity';
-import { ScanWaiter } from './scan-waiter.service';
+import { ClaimedScan, ScanWaiter } from './scan-waiter.service';
 
 const CHANNEL = 'qr_hub_scan';
 const POLL_MS = 1_000;
@@ -40,9 +40,9 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.db.isPostgres) await em.query('SELECT pg_notify($1, $2)', [CHANNEL, paymentId]);
   }
 
-  /** After the scan committed: release a wait held here at once. */
-  released(paymentId: string): void {
-    this.waiter.end(paymentId, 'scanned');
+  /** After the scan committed: release a wait held here at once, with what the scan committed. */
+  released(paymentId: string, scan: ClaimedScan): void {
+    this.waiter.end(paymentId, 'scanned', scan);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -4,8 +4,26 @@ import { Clock, TimerHandle } from '@app/clock/clock';
 /** Why a wait for a scan ended. */
 export type WaitEnd = 'scanned' | 'timeout' | 'shutdown' | 'disconnected';
 
+/**
+ * What a scan accepted on this instance committed for the payment: handed to
+ * the waiting payment so it need not read back what was just written. A scan
+ * accepted on another instance (PostgreSQL) arrives without it.
+ */
+export interface ClaimedScan {
+  partnerId: string;
+  upstreamId: string;
+  /** The partner's name as the scan gave it ('' when it gave none). */
+  partnerName: string;
+  partnerPaymentToken: string | null;
+}
+
+export interface WaitResult {
+  end: WaitEnd;
+  scan?: ClaimedScan;
+}
+
 interface Waiter {
-  finish: (end: WaitEnd) => void;
+  finish: (end: WaitEnd, scan?: ClaimedScan) => void;
   timer: TimerHandle;
 }
 
@@ -21,15 +39,15 @@ export class ScanWaiter implements BeforeApplicationShutdown {
   constructor(private readonly clock: Clock) {}
 
   /** Starts waiting; undefined when a wait for this payment id is already under way. */
-  wait(paymentId: string, ms: number): Promise<WaitEnd> | undefined {
+  wait(paymentId: string, ms: number): Promise<WaitResult> | undefined {
     if (this.waiting.has(paymentId)) return undefined;
-    return new Promise<WaitEnd>((resolve) => {
-      const finish = (end: WaitEnd) => {
+    return new Promise<WaitResult>((resolve) => {
+      const finish = (end: WaitEnd, scan?: ClaimedScan) => {
         const waiter = this.waiting.get(paymentId);
         if (!waiter) return;
         this.waiting.delete(paymentId);
         this.clock.clearTimer(waiter.timer);
-        resolve(end);
+        resolve(scan ? { end, scan } : { end });
       };
       const timer = this.clock.setTimer(() => finish('timeout'), ms);
       this.waiting.set(paymentId, { finish, timer });
@@ -37,10 +55,10 @@ export class ScanWaiter implements BeforeApplicationShutdown {
   }
 
   /** Ends a wait; false when nobody on this instance is waiting for that payment. */
-  end(paymentId: string, end: WaitEnd): boolean {
+  end(paymentId: string, end: WaitEnd, scan?: ClaimedScan): boolean {
     const waiter = this.waiting.get(paymentId);
     if (!waiter) return false;
-    waiter.finish(end);
+    waiter.finish(end, scan);
     return true;
   }
 

@@ -95,6 +95,35 @@ export class SqlTable<T extends ObjectLiteral> {
 
   /** `UPDATE … SET <changes> WHERE <where>`; returns how many rows changed. */
   async update(em: EntityManager, changes: Partial<T>, where: string, params: readonly unknown[]): Promise<number> {
+    const { sql, values } = this.updateSql(em, changes, where);
+    return (await execute(em, sql, [...values, ...params])).affected;
+  }
+
+  /** As `update`, returning these properties of the changed rows as they are now (SQLite ≥ 3.35, PostgreSQL). */
+  async updateReturning<K extends keyof T & string>(
+    em: EntityManager,
+    changes: Partial<T>,
+    where: string,
+    params: readonly unknown[],
+    properties: readonly K[],
+  ): Promise<Array<Pick<T, K>>> {
+    const meta = this.metadata(em);
+    const columns = properties.map((p) => {
+      const column = meta.findColumnWithPropertyName(p);
+      if (!column) throw new Error(`${meta.tableName} has no column for ${p}`);
+      return column;
+    });
+    const { sql, values } = this.updateSql(em, changes, where);
+    const returning = columns.map((c) => c.databaseName).join(', ');
+    const { rows } = await execute(em, `${sql} RETURNING ${returning}`, [...values, ...params]);
+    return rows.map((raw) => {
+      const entity: Record<string, unknown> = {};
+      for (const c of columns) entity[c.propertyName] = em.connection.driver.prepareHydratedValue(raw[c.databaseName], c);
+      return entity as Pick<T, K>;
+    });
+  }
+
+  private updateSql(em: EntityManager, changes: Partial<T>, where: string): { sql: string; values: unknown[] } {
     const meta = this.metadata(em);
     const sets: string[] = [];
     const values: unknown[] = [];
@@ -105,8 +134,7 @@ export class SqlTable<T extends ObjectLiteral> {
       sets.push(`${column.databaseName} = ?`);
       values.push(em.connection.driver.preparePersistentValue(value, column));
     }
-    const sql = `UPDATE ${meta.tableName} SET ${sets.join(', ')} WHERE ${where}`;
-    return (await execute(em, sql, [...values, ...params])).affected;
+    return { sql: `UPDATE ${meta.tableName} SET ${sets.join(', ')} WHERE ${where}`, values };
   }
 
   private metadata(em: EntityManager): EntityMetadata {

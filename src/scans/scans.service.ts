@@ -11,12 +11,14 @@ import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { Database, isUniqueViolation } from '@app/persistence/database';
 import { PaymentsRepository } from '@app/payments/payments.repository';
 import { ScanSignal } from '@app/payments/scan-signal.service';
+import type { ClaimedScan } from '@app/payments/scan-waiter.service';
 import { withoutUndefined } from '@app/payments/upstream-messages';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { Scan, ScanStatus } from './scan.entity';
 import { ScansRepository } from './scans.repository';
 
 type Verdict = 'matched' | 'early' | 'no-payment' | 'already-scanned' | 'holder-gone';
+type Match = [Verdict, string | null, ClaimedScan?];
 
 /**
  * `notifyScan` (SPEC §6): links the partner's scan to the payment waiting for
@@ -51,8 +53,9 @@ export class ScansService {
     const alive = await this.instances.aliveIds();
     let verdict: Verdict;
     let paymentId: string | null = null;
+    let claimed: ClaimedScan | undefined;
     try {
-      [verdict, paymentId] = await this.db.transaction((em) => this.match(em, scan, alive, now));
+      [verdict, paymentId, claimed] = await this.db.transaction((em) => this.match(em, scan, alive, now));
     } catch (error) {
       // Two scans racing for one payment, or two early scans: the first wins (SPEC §6).
       if (isUniqueViolation(error)) throw new DuplicateRecordError('Duplicate scan', { tranId: scan.tranId });
@@ -60,7 +63,7 @@ export class ScansService {
     }
     switch (verdict) {
       case 'matched':
-        this.signal.released(paymentId!);
+        this.signal.released(paymentId!, claimed!);
         return;
       case 'early':
         return;
@@ -82,8 +85,8 @@ export class ScansService {
     scan: ScanNotificationDto,
     alive: Set<string>,
     now: number,
-  ): Promise<[Verdict, string | null]> {
-    const decline = async (verdict: Verdict, paymentId: string | null): Promise<[Verdict, string | null]> => {
+  ): Promise<Match> {
+    const decline = async (verdict: Verdict, paymentId: string | null): Promise<Match> => {
       await this.scans.insert(em, this.row(scan, 'DECLINED', paymentId, now));
       return [verdict, paymentId];
     };
@@ -105,10 +108,11 @@ export class ScansService {
       await this.payments.transition(em, latest.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now });
       return decline('holder-gone', latest.id);
     }
+    const upstreamId = randomUUID();
     const claimed = await this.payments.transition(em, latest.id, 'WAITING_SCAN', {
       state: 'SENDING',
       partnerId: scan.partner.id,
-      upstreamId: randomUUID(),
+      upstreamId,
       waitDeadline: null,
       updatedAt: now,
     });
@@ -119,7 +123,9 @@ export class ScansService {
     }
     await this.scans.insert(em, this.row(scan, 'ACCEPTED', latest.id, now));
     await this.signal.announce(em, latest.id);
-    return ['matched', latest.id];
+    const partnerName = typeof scan.partner.name === 'string' ? scan.partner.name : '';
+    const partnerPaymentToken = scan.partnerPaymentToken ?? null;
+    return ['matched', latest.id, { partnerId: scan.partner.id, upstreamId, partnerName, partnerPaymentToken }];
   }
 
   private async store(
