@@ -3,6 +3,7 @@ import { Clock } from '@app/clock/clock';
 import { maskSecrets } from '@app/common/masking';
 import { JsonObject } from '@app/persistence/column-types';
 import { Database, insertRaw, SqlValue } from '@app/persistence/database';
+import { GroupCommit } from '@app/persistence/group-commit';
 import { AuditDirection, AuditMessage } from './audit-message.entity';
 
 /** Rows per INSERT: 12 columns × 400 stays far below SQLite's parameter limit. */
@@ -35,8 +36,7 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
-  private pending: Array<{ row: Partial<AuditMessage>; done: () => void }> = [];
-  private flushing: Promise<void> | null = null;
+  private readonly writes = new GroupCommit<Partial<AuditMessage>, void>((rows) => this.insert(rows), MAX_BATCH);
 
   /**
    * Resolves once the row is committed. Rows recorded while a write is under
@@ -45,32 +45,16 @@ export class AuditService {
    * transaction instead of paying for one each.
    */
   record(entry: AuditEntry): Promise<void> {
-    return new Promise<void>((done) => {
-      this.pending.push({ row: this.toRow(entry), done });
-      if (!this.flushing) this.flushing = this.flush();
-    });
+    return this.writes.submit(this.toRow(entry));
   }
 
-  private async flush(): Promise<void> {
-    // Let the requests of this tick queue their rows first.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      try {
-        await this.db.run((em) =>
-          insertRaw(
-            em,
-            'audit_messages',
-            AUDIT_COLUMNS,
-            batch.map((b) => auditValues(b.row)),
-          ),
-        );
-      } catch (error) {
-        this.logger.warn(`audit write of ${batch.length} rows failed: ${(error as Error).message}`);
-      }
-      for (const b of batch) b.done();
+  private async insert(rows: Array<Partial<AuditMessage>>): Promise<void[]> {
+    try {
+      await this.db.run((em) => insertRaw(em, 'audit_messages', AUDIT_COLUMNS, rows.map(auditValues)));
+    } catch (error) {
+      this.logger.warn(`audit write of ${rows.length} rows failed: ${(error as Error).message}`);
     }
-    this.flushing = null;
+    return rows.map(() => undefined);
   }
 
   toRow(entry: AuditEntry): Partial<AuditMessage> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Database } from '@app/persistence/database';
+import { GroupCommit } from '@app/persistence/group-commit';
 import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { OutboxEntry } from './outbox-entry.entity';
@@ -10,8 +11,21 @@ const outbox = new SqlTable(OutboxEntry);
 const attempts = new SqlTable(DeliveryAttempt);
 
 /** The store-and-forward queue (SPEC §7, §10), in plain bound SQL (see `SqlTable`). */
+/** A delivery's result to record (see `settle`). */
+interface Settlement {
+  id: string;
+  owner: string;
+  changes: Partial<OutboxEntry>;
+  attempt: Omit<DeliveryAttempt, 'seq'>;
+}
+
+/** Settlements per transaction; a drain delivers at most `saf.batchSize` at once. */
+const MAX_SETTLE_BATCH = 500;
+
 @Injectable()
 export class OutboxRepository {
+  private readonly settlements = new GroupCommit<Settlement, boolean>((batch) => this.settleAll(batch), MAX_SETTLE_BATCH);
+
   constructor(private readonly db: Database) {}
 
   insert(em: EntityManager, entry: OutboxEntry): Promise<void> {
@@ -70,18 +84,31 @@ export class OutboxRepository {
     });
   }
 
-  /** Records a delivery attempt and its effect, only while `owner` still holds the lease. */
-  async settle(
+  /**
+   * Records a delivery attempt and its effect, only while `owner` still holds
+   * the lease; false when it no longer does. Deliveries that finish together
+   * are recorded in one transaction (group commit), each row still under its
+   * own lease condition.
+   */
+  settle(
     entry: OutboxEntry,
     owner: string,
     changes: Partial<OutboxEntry>,
     attempt: Omit<DeliveryAttempt, 'seq'>,
   ): Promise<boolean> {
+    return this.settlements.submit({ id: entry.id, owner, changes, attempt });
+  }
+
+  private settleAll(batch: Settlement[]): Promise<boolean[]> {
     return this.db.transaction(async (em) => {
-      const released = { ...changes, leaseOwner: null, leaseUntil: null };
-      if ((await outbox.update(em, released, 'id = ? AND lease_owner = ?', [entry.id, owner])) === 0) return false;
-      await attempts.insert(em, attempt as DeliveryAttempt);
-      return true;
+      const held: boolean[] = [];
+      for (const { id, owner, changes, attempt } of batch) {
+        const released = { ...changes, leaseOwner: null, leaseUntil: null };
+        const kept = (await outbox.update(em, released, 'id = ? AND lease_owner = ?', [id, owner])) > 0;
+        if (kept) await attempts.insert(em, attempt as DeliveryAttempt);
+        held.push(kept);
+      }
+      return held;
     });
   }
 
