@@ -35,9 +35,6 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
         db.pragma('journal_mode = WAL');
         db.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL'}`);
         db.pragma('busy_timeout = 5000');
-        // 64 MiB of page cache (default 2 MiB): thousands of held payments, their
-        // QR codes and the audit trail's indexes would otherwise be read back from the OS.
-        db.pragma('cache_size = -65536');
         // Checkpoints run on their own thread (WalCheckpointer); this one is the safety net.
         if (target.file !== ':memory:') db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
         db.pragma('foreign_keys = ON');
