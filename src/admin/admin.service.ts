@@ -46,6 +46,7 @@ export class AdminService {
     const query = (q ?? '').trim();
     if (!query) throw new FormatError('q is required (a tranId or message id)');
     if (query.length > QUERY_MAX) throw new FormatError(`q is longer than ${QUERY_MAX} characters`);
+    if (query.includes('\u0000')) throw new FormatError('q must not contain U+0000');
     const found = await this.repo.locate(query);
     if (!found) throw new RecordNotFoundError('No transaction for this id');
     const records = await this.repo.records(found.tranId);
@@ -98,6 +99,8 @@ export class AdminService {
     action: OperatorAction,
     changes: Partial<OutboxEntry>,
   ): Promise<OutboxEntryView> {
+    // Outbox ids are UUIDs; a NUL could not even be compared on PostgreSQL.
+    if (id.length > 64 || id.includes('\u0000')) throw new RecordNotFoundError('Advice not found');
     const result: ParkedChange = await this.repo.changeParked(id, changes, (before, after) =>
       this.audit.toRow({
         direction: 'ADMIN',

@@ -111,6 +111,8 @@ export class PaymentRouter {
         upstreamResponse: body,
         updatedAt: now,
       };
+      // The code first, then the payment: the lock order of every transaction about a code.
+      await this.qrCodes.lock(em, payment.tranId);
       // The row as our update left it: a reversal that committed first is seen here,
       // one that comes later finds the payment APPROVED and is forwarded as usual.
       const updated = await this.payments.transitionReadingReversal(em, payment.id, 'SENDING', changes);

@@ -78,6 +78,8 @@ export class PaymentsService {
       return await this.db.transaction(async (em) => {
         if (await this.advices.reversalFor(em, request.id, request.client.id)) throw new AlreadyReversedError();
         if (await this.payments.find(request.id, em)) throw new DuplicateRecordError('Duplicate payment id');
+        // Before reading the code's state: a scan deciding about it at this moment waits, or is seen.
+        await this.qrCodes.lock(em, request.tranId);
         const qr = await this.qrCodes.findByTranId(request.tranId, em);
         this.checkQrCode(qr, request, now);
         this.checkAmount(qr!, requested.amount, requested.currency, request.tranId);

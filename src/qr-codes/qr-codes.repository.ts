@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Database, insertRaw, isUniqueViolation, SqlValue } from '@app/persistence/database';
 import { DuplicateRecordError } from '@app/errors/hub-error';
-import { SqlTable } from '@app/persistence/sql-table';
+import { execute, SqlTable } from '@app/persistence/sql-table';
 import { QrCode } from './qr-code.entity';
 
 /** Storage of issued QR codes. */
@@ -23,6 +23,19 @@ export class QrCodesRepository {
   findByTranId(tranId: string, em?: EntityManager): Promise<QrCode | null> {
     const find = (m: EntityManager) => qrCodes.one(m, 'tran_id = ?', [tranId]);
     return em ? find(em) : this.db.run(find);
+  }
+
+  /**
+   * Serialises the transactions that decide about one code — a pay and a scan
+   * arriving together, an approval — on PostgreSQL, where they run side by
+   * side: each then sees what the other committed (SPEC §6: a scan and its pay
+   * are always matched, whichever comes first). Always taken before any
+   * payment row, so the lock order is the same everywhere. On SQLite every
+   * transaction already runs alone.
+   */
+  async lock(em: EntityManager, tranId: string): Promise<void> {
+    if (em.connection.options.type !== 'postgres') return;
+    await execute(em, 'SELECT tran_id FROM qr_codes WHERE tran_id = ? FOR UPDATE', [tranId]);
   }
 
   /** A single-use code is spent by the payment that was approved against it (SPEC §5). */

@@ -95,9 +95,11 @@ export class QrCodesService {
    * retailer's code is answered exactly like an unknown one (SPEC §3).
    */
   async image(tranId: string, clientId: string, format: QrImageFormat): Promise<Buffer | string> {
-    const code = tranId.length <= TRAN_ID_MAX ? await this.repository.findByTranId(tranId) : null;
+    // No tranId is that long or holds a NUL (PostgreSQL could not even compare it): unknown.
+    const plausible = tranId.length <= TRAN_ID_MAX && !tranId.includes('\u0000');
+    const code = plausible ? await this.repository.findByTranId(tranId) : null;
     if (!code || code.clientId !== clientId) {
-      throw new RecordNotFoundError('QR code not found', tranId.length <= TRAN_ID_MAX ? { tranId } : {});
+      throw new RecordNotFoundError('QR code not found', plausible ? { tranId } : {});
     }
     return renderQrImage(code.qrCode, format);
   }

@@ -90,6 +90,8 @@ export class ScansService {
       await this.scans.insert(em, this.row(scan, 'DECLINED', paymentId, now));
       return [verdict, paymentId];
     };
+    // A pay deciding about this code at this moment waits, or is seen (see QrCodesRepository.lock).
+    await this.qrCodes.lock(em, scan.tranId);
     const latest = await this.payments.latestForTranId(em, scan.tranId);
     if (latest && latest.state !== 'WAITING_SCAN') {
       const scanned = latest.state !== 'NO_SCAN' && latest.state !== 'CLOSED';

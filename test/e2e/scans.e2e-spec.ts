@@ -239,6 +239,22 @@ describe('notifyScan (SPEC §6)', () => {
       expect(row).toMatchObject({ id: scan.id, status: 'ACCEPTED', paymentId: body.id });
     });
 
+    it('a scan and a pay sent at the same moment are matched, whichever the hub takes first (30 pairs at once)', async () => {
+      // On PostgreSQL the scan's and the pay's transactions run side by side: each must see the
+      // other's row, or the scan is kept as early while the pay waits for a scan that never comes.
+      const pairs = await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const tranId = await createQr(gpost, 4000 + i);
+          const [pay, scan] = await Promise.all([
+            payOnGrace(aPay(tranId, 4000 + i)),
+            gpost('/qr/v1/scans', aScanNotification(tranId, SANDBOX.id), SANDBOX),
+          ]);
+          return `${scan.status} ${pay.status} ${pay.body?.errorType ?? ''}`.trim();
+        }),
+      );
+      expect(pairs).toEqual(Array(30).fill('202 201'));
+    });
+
     it('early scan not matched within the window does not block the code: a later scan for the payment is accepted', async () => {
       const tranId = await createQr(gpost, 3900);
       const scannedAt = Date.now();

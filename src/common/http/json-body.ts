@@ -23,6 +23,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
     }
     parse(req, res, (err?: unknown) => {
       if (err) (req as WithBodyError)[BODY_ERROR] = bodyParserError(err);
+      else if (containsNul(req.body)) {
+        (req as WithBodyError)[BODY_ERROR] = new FormatError('Text must not contain U+0000');
+      }
       next();
     });
   };
@@ -33,6 +36,22 @@ export function takeBodyError(req: Request): HubError | undefined {
   const error = (req as WithBodyError)[BODY_ERROR];
   delete (req as WithBodyError)[BODY_ERROR];
   return error;
+}
+
+/**
+ * A NUL character (`\u0000` in the JSON) anywhere in a key or string value.
+ * PostgreSQL cannot store one in text, so such a message would fail at the
+ * first write with a 500; it is refused up front as malformed instead, the
+ * same on both stores.
+ */
+export function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value !== 'object' || value === null || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((v) => containsNul(v, depth + 1));
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (key.includes('\u0000') || containsNul(v, depth + 1)) return true;
+  }
+  return false;
 }
 
 function hasBody(req: Request): boolean {
