@@ -104,11 +104,11 @@ export async function insertRow<T extends ObjectLiteral>(
 export type SqlValue = string | number | boolean | null;
 
 /**
- * A plain multi-row INSERT with bound parameters, for the hottest writes
- * (a QR code, audit rows): TypeORM's query builder spends more CPU building
- * the statement than SQLite spends running it, and a fixed text lets the
- * driver reuse its prepared statement. Values must already be in column form
- * (JSON as text); booleans are turned into 0/1 for SQLite here.
+ * A plain multi-row INSERT with bound parameters, for the audit trail's
+ * group-committed rows (single rows of an entity go through `SqlTable`): a
+ * fixed text per row count lets the driver reuse its prepared statement.
+ * Values must already be in column form (JSON as text); booleans are turned
+ * into 0/1 for SQLite here.
  */
 export async function insertRaw(
   em: EntityManager,

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Database, insertRaw, isUniqueViolation, SqlValue } from '@app/persistence/database';
+import { Database, isUniqueViolation } from '@app/persistence/database';
 import { DuplicateRecordError } from '@app/errors/hub-error';
 import { execute, SqlTable } from '@app/persistence/sql-table';
 import { QrCode } from './qr-code.entity';
 
-/** Storage of issued QR codes. */
+const qrCodes = new SqlTable(QrCode);
+
+/** Storage of issued QR codes, in plain bound SQL (see `SqlTable`). */
 @Injectable()
 export class QrCodesRepository {
   constructor(private readonly db: Database) {}
@@ -13,7 +15,7 @@ export class QrCodesRepository {
   /** Stores a new code; a reused request id is refused by the unique constraint (SPEC §4). */
   async insert(qrCode: QrCode): Promise<void> {
     try {
-      await this.db.run((em) => insertRaw(em, 'qr_codes', QR_COLUMNS, [qrRow(qrCode)]));
+      await this.db.run((em) => qrCodes.insert(em, qrCode));
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateRecordError('Duplicate QR code request id');
       throw error;
@@ -42,47 +44,4 @@ export class QrCodesRepository {
   async markPaid(em: EntityManager, tranId: string, paymentId: string): Promise<void> {
     await qrCodes.update(em, { paidByPaymentId: paymentId }, 'tran_id = ? AND single_use = ?', [tranId, true]);
   }
-}
-
-const qrCodes = new SqlTable(QrCode);
-
-const QR_COLUMNS = [
-  'tran_id',
-  'request_id',
-  'client_id',
-  'terminal_id',
-  'merchant_id',
-  'amount',
-  'currency',
-  'over_payment_allowed',
-  'part_payment_allowed',
-  'single_use',
-  'scheme',
-  'qr_code',
-  'expiry_text',
-  'expires_at',
-  'paid_by_payment_id',
-  'created_at',
-] as const;
-
-/** The entity's columns in QR_COLUMNS order (see `insertRaw` for why not TypeORM's insert). */
-function qrRow(q: QrCode): SqlValue[] {
-  return [
-    q.tranId,
-    q.requestId,
-    q.clientId,
-    q.terminalId,
-    q.merchantId,
-    q.amount,
-    q.currency,
-    q.overPaymentAllowed,
-    q.partPaymentAllowed,
-    q.singleUse,
-    q.scheme,
-    q.qrCode,
-    q.expiryText,
-    q.expiresAt,
-    q.paidByPaymentId,
-    q.createdAt,
-  ];
 }
