@@ -64,7 +64,7 @@ export class SqlTable<T extends ObjectLiteral> {
   async select(em: EntityManager, where: string, params: readonly unknown[], tail = ''): Promise<T[]> {
     const meta = this.metadata(em);
     const { rows } = await execute(em, `SELECT * FROM ${meta.tableName} WHERE ${where} ${tail}`, params);
-    return rows.map((raw) => this.hydrate(em, meta, raw));
+    return rows.map((raw) => hydrate<T>(em, meta.columns, raw));
   }
 
   /** The first row matching `where`, or null. */
@@ -116,11 +116,7 @@ export class SqlTable<T extends ObjectLiteral> {
     const { sql, values } = this.updateSql(em, changes, where);
     const returning = columns.map((c) => c.databaseName).join(', ');
     const { rows } = await execute(em, `${sql} RETURNING ${returning}`, [...values, ...params]);
-    return rows.map((raw) => {
-      const entity: Record<string, unknown> = {};
-      for (const c of columns) entity[c.propertyName] = em.connection.driver.prepareHydratedValue(raw[c.databaseName], c);
-      return entity as Pick<T, K>;
-    });
+    return rows.map((raw) => hydrate<Pick<T, K>>(em, columns, raw));
   }
 
   private updateSql(em: EntityManager, changes: Partial<T>, where: string): { sql: string; values: unknown[] } {
@@ -145,12 +141,13 @@ export class SqlTable<T extends ObjectLiteral> {
     }
     return meta;
   }
+}
 
-  private hydrate(em: EntityManager, meta: EntityMetadata, raw: Record<string, unknown>): T {
-    const entity: Record<string, unknown> = {};
-    for (const column of meta.columns) {
-      entity[column.propertyName] = em.connection.driver.prepareHydratedValue(raw[column.databaseName], column);
-    }
-    return entity as T;
+/** A row as TypeORM would give it: each column converted by the driver (and its transformer). */
+function hydrate<R>(em: EntityManager, columns: readonly ColumnMetadata[], raw: Record<string, unknown>): R {
+  const entity: Record<string, unknown> = {};
+  for (const column of columns) {
+    entity[column.propertyName] = em.connection.driver.prepareHydratedValue(raw[column.databaseName], column);
   }
+  return entity as R;
 }
