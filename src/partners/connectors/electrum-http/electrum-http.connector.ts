@@ -12,8 +12,15 @@ import type {
 } from '@app/partners/partner-connector';
 import { PartnerConnectorType } from '@app/partners/partner-connector.decorator';
 
-/** Connections kept open to one partner at most (requests beyond wait in the pool's queue). */
-export const DEFAULT_MAX_CONNECTIONS = 64;
+/**
+ * Connections kept open to one partner at most (requests beyond wait in the pool's queue).
+ * Sized for the hub's peak, not for an idle day: a pooled connection carries one exchange per
+ * event-loop turn, and a turn takes 100–200 ms when the hub is saturated, so 64 connections
+ * capped a busy hub at about 320 partner calls/s. Payments then queued inside the hub while
+ * `partnerTimeoutMs` ran, and approvals turned into timeout reversals (docs/benchmarks.md,
+ * "held payments": 3,111 of 6,000 with 64, none with 512 or more). Idle ones close after 4 s.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 512;
 
 const OPTION_KEYS = ['allowPlainHttp', 'connections'];
 
@@ -95,7 +102,7 @@ export class ElectrumHttpConnector implements PartnerConnector {
  * `options.allowPlainHttp: true` permits an `http://` baseUrl, for a partner
  * reached through a TLS-terminating proxy or a test double; otherwise HTTPS
  * is required (protocol basics: all communication over SSL).
- * `options.connections` caps the pooled connections (default 64).
+ * `options.connections` caps the pooled connections (default 512, at most 1024).
  */
 export function validateElectrumHttp(partner: PartnerConfig): string[] {
   const problems: string[] = [];
