@@ -18,6 +18,8 @@ export function decideAdvice(kind: AdviceKind, payment: Payment): AdviceAction |
   const settled = (message: string) => new HubError(ErrorType.ACCOUNT_ALREADY_SETTLED, message, 400);
   const notApproved = new HubError(ErrorType.TRANSACTION_NOT_SUPPORTED, 'Payment was not approved', 400);
   if (kind === 'CONFIRMATION') {
+    // A reversal the hub accepted (applied when the partner answers, or closing the wait) settles it too.
+    if (payment.reversalRequested) return settled('Payment already reversed');
     switch (payment.state) {
       case 'APPROVED':
         if (payment.settlement === 'REVERSED') return settled('Payment already reversed');

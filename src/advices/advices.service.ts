@@ -131,6 +131,7 @@ export class AdvicesService {
     if (action === 'close-wait') {
       const closed = await this.payments.transition(em, payment.id, 'WAITING_SCAN', {
         state: 'CLOSED',
+        reversalRequested: true, // a later confirmation is "after reversal" (SPEC §7)
         updatedAt: now,
       });
       return closed ? action : again();

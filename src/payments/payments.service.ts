@@ -76,8 +76,10 @@ export class PaymentsService {
     if (!requested) throw new InvalidAmountError('requestAmount is required', { tranId: request.tranId });
     try {
       return await this.db.transaction(async (em) => {
-        if (await this.advices.reversalFor(em, request.id, request.client.id)) throw new AlreadyReversedError();
+        // A reused id first (SPEC §5.1), even if the payment it names was since reversed.
         if (await this.payments.find(request.id, em)) throw new DuplicateRecordError('Duplicate payment id');
+        // No such payment, but its reversal came first (SPEC §7): remembered, and declined now.
+        if (await this.advices.reversalFor(em, request.id, request.client.id)) throw new AlreadyReversedError();
         // Before reading the code's state: a scan deciding about it at this moment waits, or is seen.
         await this.qrCodes.lock(em, request.tranId);
         const qr = await this.qrCodes.findByTranId(request.tranId, em);

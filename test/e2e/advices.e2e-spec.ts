@@ -385,6 +385,45 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     expect(upstream(REVERSALS, sent.id as string)).toHaveLength(1);
   });
 
+  it('confirmation after a reversal accepted while the payment was in flight → 400 ACCOUNT_ALREADY_SETTLED, also before the partner answers', async () => {
+    const tranId = await createQr(post, 5392);
+    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(5392) } });
+    const answer = post('/qr/v1/payments', body, RETAILER);
+    answer.catch(() => undefined);
+    await store.untilPaymentState(body.id, 'WAITING_SCAN');
+    expect((await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET)).status).toBe(202);
+    // Cents 92: the partner answers only after 300 ms.
+    await waitFor('the payment at the partner', () => partnerCalls(partner, '/payments').find((m) => m.tranId === tranId));
+    expect((await reverse(aPaymentReversal(body.id))).status).toBe(202);
+    const early = expectErrorDetail(await confirm(aPaymentConfirmation(body.id)), 400, 'ACCOUNT_ALREADY_SETTLED');
+    expect(early.originalId).toBe(body.id);
+    await answer;
+    expectErrorDetail(await confirm(aPaymentConfirmation(body.id)), 400, 'ACCOUNT_ALREADY_SETTLED');
+    expect((await store.outbox(body.id)).map((e) => e.kind)).toEqual(['REVERSAL']);
+  });
+
+  it('confirmation of a payment closed by the retailer\'s reversal while it waited for its scan → 400 ACCOUNT_ALREADY_SETTLED', async () => {
+    const tranId = await createQr(post, 4690);
+    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(4690) } });
+    const answer = post('/qr/v1/payments', body, RETAILER);
+    answer.catch(() => undefined);
+    await store.untilPaymentState(body.id, 'WAITING_SCAN');
+    expect((await reverse(aPaymentReversal(body.id))).status).toBe(202);
+    expectErrorDetail(await answer, 400, 'NO_SCAN_RECEIVED');
+    expectErrorDetail(await confirm(aPaymentConfirmation(body.id)), 400, 'ACCOUNT_ALREADY_SETTLED');
+    expect(await store.outbox(body.id)).toHaveLength(0);
+  });
+
+  it('a PaymentRequest reusing the id of a payment that was since reversed → 400 DUPLICATE_RECORD (SPEC §5.1)', async () => {
+    const paid = await approved(4910);
+    expect((await reverse(aPaymentReversal(paid.id))).status).toBe(202);
+    const tranId = await createQr(post, 4910);
+    const again = aPaymentRequest(tranId, { id: paid.id, amounts: { requestAmount: zar(4910) } });
+    const error = expectErrorDetail(await post('/qr/v1/payments', again, RETAILER), 400, 'DUPLICATE_RECORD');
+    expect(error.id).toBe(paid.id);
+    expect(partnerCalls(partner, '/payments').filter((m) => m.tranId === tranId)).toHaveLength(0);
+  });
+
   describe.each(['confirmation', 'reversal'] as const)('amounts in a %s', (kind) => {
     it('approvedAmount above the approved amount → 400 INVALID_AMOUNT', async () => {
       const paid = await approved(kind === 'confirmation' ? 5500 : 5600);
