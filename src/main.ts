@@ -52,8 +52,10 @@ async function bootstrap(): Promise<void> {
 }
 
 /**
- * SPEC §10: on SIGTERM Nest's shutdown hooks answer held payments, let
- * upstream calls finish and close the database; this adds what they cannot:
+ * SPEC §10: on SIGTERM Nest's shutdown hooks stop the listener and answer held
+ * payments (first), let upstream calls in flight finish, then mark this
+ * instance stopped, release outbox leases and close the database; this adds
+ * what they cannot:
  * keep-alive sockets are closed as soon as they go idle, and the process exits
  * after 30 s whatever is still running.
  */

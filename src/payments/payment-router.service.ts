@@ -1,13 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
-import { Clock } from '@app/clock/clock';
+import { Clock, TimerHandle } from '@app/clock/clock';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import type { PaymentResponse } from '@app/common/dto/payment-response';
 import { AuditService } from '@app/audit/audit.service';
 import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
 import { OutboxRepository } from '@app/advices/saf/outbox.repository';
 import { ErrorType, isErrorType } from '@app/errors/error-type';
+import { HubError } from '@app/errors/hub-error';
 import { LateAnswer, PartnerOutcome } from '@app/partners/partner-connector';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { JsonObject } from '@app/persistence/column-types';
@@ -27,9 +28,14 @@ import { buildPaymentResponse, buildUpstreamAdvice, buildUpstreamRequest, HubIde
  * written in one transaction.
  */
 @Injectable()
-export class PaymentRouter {
+export class PaymentRouter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PaymentRouter.name);
   private readonly hub: HubIdentity;
+  /** Payments being sent upstream and settled now: shutdown waits for them (SPEC §10). */
+  private readonly routing = new Set<Promise<unknown>>();
+  /** Retries of `abandon` waiting for the database to come back. */
+  private readonly abandonTimers = new Map<string, TimerHandle>();
+  private stopping = false;
 
   constructor(
     config: AppConfig,
@@ -47,7 +53,14 @@ export class PaymentRouter {
   }
 
   /** @param claimed the scan that released the payment, when it was accepted on this instance. */
-  async route(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
+  route(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
+    const routed = this.send(payment, claimed);
+    const tracked = routed.catch(() => undefined).finally(() => this.routing.delete(tracked));
+    this.routing.add(tracked);
+    return routed;
+  }
+
+  private async send(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
     const retailer = payment.request as unknown as PaymentRequestDto;
     const registered = this.partners.get(payment.partnerId ?? '');
     const scan = claimed ?? (await this.storedScan(payment.id));
@@ -75,15 +88,70 @@ export class PaymentRouter {
             reason: `connector error: ${(error as Error).message}`,
           }))
       : { kind: 'unknown', reason: 'partner not configured' };
-    await this.auditCall(payment, upstream, outcome, sentAt);
-
-    if (outcome.kind === 'successful') {
-      const approved = approvedAmount(outcome.body, payment);
-      if (approved !== null) return this.approve(payment, retailer, upstream, outcome.body ?? {}, approved, partner);
-      this.logger.warn(`payment ${payment.id}: partner approval unreadable, reversing`);
+    try {
+      await this.auditCall(payment, upstream, outcome, sentAt);
+      if (outcome.kind === 'successful') {
+        const approved = approvedAmount(outcome.body, payment);
+        if (approved !== null) return await this.approve(payment, retailer, upstream, outcome.body ?? {}, approved, partner);
+        this.logger.warn(`payment ${payment.id}: partner approval unreadable, reversing`);
+      }
+      if (outcome.kind === 'failed') return await this.decline(payment, upstream, outcome);
+      return await this.giveUp(payment, upstream);
+    } catch (error) {
+      if (error instanceof HubError) throw error; // an answer, already recorded
+      // The payment went upstream but its outcome could not be recorded (storage
+      // failed): the partner may have taken the money. The retailer is told it
+      // failed, so the hub owns the clean-up, exactly as for an unknown outcome.
+      this.logger.error(`payment ${payment.id}: outcome not recorded (${(error as Error).message}); reversing`);
+      this.abandon(payment, upstream, 0);
+      throw new UpstreamUnavailableError(payment.tranId);
     }
-    if (outcome.kind === 'failed') return this.decline(payment, upstream, outcome);
-    return this.giveUp(payment, upstream);
+  }
+
+  /**
+   * Queues the timeout reversal of a payment whose outcome could not be
+   * recorded, retrying with capped backoff while storage is down. If the hub
+   * stops first, the payment is still SENDING in storage, and start-up (or
+   * another instance) reverses it like any payment left in flight (SPEC §10).
+   * A write reported as failed may have committed: an approval recorded that
+   * way, not yet settled, is reversed too, since the retailer was told "failed".
+   */
+  private abandon(payment: Payment, upstream: JsonObject, attempt: number): void {
+    this.abandonTimers.delete(payment.id);
+    if (this.stopping) return;
+    const retry = (error: unknown) => {
+      if (this.stopping) return;
+      const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      this.logger.warn(`payment ${payment.id}: reversal not stored yet (${(error as Error).message}); retry in ${delayMs} ms`);
+      const timer = this.clock.setTimer(() => this.abandon(payment, upstream, attempt + 1), delayMs);
+      this.abandonTimers.set(payment.id, timer);
+    };
+    const stored = this.db.transaction(async (em) => {
+      const now = this.clock.now();
+      await this.qrCodes.lock(em, payment.tranId);
+      const current = await this.payments.find(payment.id, em);
+      if (current?.state === 'SENDING') {
+        const changes: Partial<Payment> = { state: 'UNKNOWN', upstreamRequest: masked(upstream), updatedAt: now };
+        if (await this.payments.transition(em, payment.id, 'SENDING', changes)) {
+          await this.queueReversal(em, { ...current, ...changes }, 'TIMEOUT', now);
+        }
+      } else if (current?.state === 'APPROVED' && current.settlement === 'NONE') {
+        if (await this.payments.settle(em, payment.id, 'REVERSED', now)) {
+          await this.queueReversal(em, { ...current, settlement: 'REVERSED' }, 'TIMEOUT', now);
+        }
+      } else if (current?.state === 'APPROVED' && current.settlement === 'CONFIRMED') {
+        this.logger.error(`payment ${payment.id}: answered 503 but approved and confirmed; left for an operator`);
+      }
+    });
+    stored.then(() => this.forwarder.wake(), retry);
+  }
+
+  /** SPEC §10: upstream calls in flight finish (each within its partner timeout) before the hub stops. */
+  async beforeApplicationShutdown(): Promise<void> {
+    while (this.routing.size > 0) await Promise.all([...this.routing]);
+    this.stopping = true;
+    for (const timer of this.abandonTimers.values()) this.clock.clearTimer(timer);
+    this.abandonTimers.clear();
   }
 
   /** The accepted scan of a payment released by another instance (or none: routed by the retailer's choice). */

@@ -47,6 +47,8 @@ export class PaymentsService {
    */
   async pay(request: PaymentRequestDto, onDisconnect: (cb: () => void) => void): Promise<PaymentResponse> {
     const { scanWaitMs } = this.config.hub.timeouts;
+    // SPEC §10: a hub that is stopping takes no new payment (one may still come on a kept-alive connection).
+    if (this.waiter.closing) throw new ShuttingDownError(request.tranId);
     // Listen before the payment is visible to scans, so no release is missed.
     const waiting = this.waiter.wait(request.id, scanWaitMs);
     if (!waiting) throw new DuplicateRecordError('Duplicate payment id');

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Clock, TimerHandle } from '@app/clock/clock';
 
 /** Why a wait for a scan ended. */
@@ -33,8 +33,9 @@ interface Waiter {
  * thousands can wait at once. Whoever accepts the scan calls `release`.
  */
 @Injectable()
-export class ScanWaiter implements BeforeApplicationShutdown {
+export class ScanWaiter implements OnModuleDestroy {
   private readonly waiting = new Map<string, Waiter>();
+  private stopping = false;
 
   constructor(private readonly clock: Clock) {}
 
@@ -66,9 +67,19 @@ export class ScanWaiter implements BeforeApplicationShutdown {
     for (const id of [...this.waiting.keys()]) this.end(id, end);
   }
 
-  /** SPEC §10: on SIGTERM every held payment is answered (503: nothing went upstream). */
-  beforeApplicationShutdown(): void {
+  /**
+   * SPEC §10: on SIGTERM every held payment is answered (503: nothing went
+   * upstream), and no new one is taken. The first of Nest's shutdown hooks,
+   * so nothing is admitted while later hooks wait for work in flight.
+   */
+  onModuleDestroy(): void {
+    this.stopping = true;
     this.endAll('shutdown');
+  }
+
+  /** True once the hub is shutting down: a new payment must be refused. */
+  get closing(): boolean {
+    return this.stopping;
   }
 
   /** Payment ids waiting on this instance. */

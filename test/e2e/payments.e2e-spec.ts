@@ -3,6 +3,9 @@ import { expectErrorDetail } from '../factories/error-detail.matcher';
 import { OTHER_RETAILER, RETAILER, WALLET } from '../factories/hub-config.factory';
 import { aPaymentRequest, aScanNotification, Overrides } from '../factories/messages.factory';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
+import { Database } from '@app/persistence/database';
+import { PaymentsRepository } from '@app/payments/payments.repository';
+import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { FakeClock } from '../utils/fake-clock';
 import { createQr, Post, poster, waitFor } from '../utils/flows';
@@ -378,6 +381,70 @@ describe('pay (SPEC §5)', () => {
     const entries = await store.outbox(body.id);
     expect(entries.map((e) => [e.kind, e.status])).toEqual([['REVERSAL', 'DELIVERED']]);
     expect(upstreamReversals(upstream.id as string)).toHaveLength(1);
+  });
+
+  describe('storage fails after the partner answered (SPEC §5.5, §10): the hub answers 503 and reverses', () => {
+    // The partner server and the database are real; only the moment of the
+    // failure is chosen here, by making one storage call reject.
+    const storageDown = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('the approval cannot be recorded → 503 UPSTREAM_UNAVAILABLE, and a TIMEOUT reversal reaches the partner once storage is back', async () => {
+      const tranId = await createQr(post, 2810);
+      const body = aPay(tranId, 2810);
+      const payments = hub.app.get(PaymentsRepository);
+      const qrCodes = hub.app.get(QrCodesRepository);
+      const transition = payments.transitionReadingReversal.bind(payments);
+      const lock = qrCodes.lock.bind(qrCodes);
+      let lockFailures = 0;
+      // The approval's write fails, and so does the first attempt to store the reversal.
+      jest.spyOn(payments, 'transitionReadingReversal').mockImplementation((em, id, from, changes) => {
+        if (id !== body.id) return transition(em, id, from, changes);
+        lockFailures = 1;
+        return Promise.reject(storageDown());
+      });
+      jest.spyOn(qrCodes, 'lock').mockImplementation((em, code) => {
+        if (code !== tranId || lockFailures === 0) return lock(em, code);
+        lockFailures--;
+        return Promise.reject(storageDown());
+      });
+      const { answer } = await payScanned(body);
+      const error = expectErrorDetail(answer, 503, 'UPSTREAM_UNAVAILABLE');
+      expect(error.tranId).toBe(tranId);
+      const upstream = upstreamPayments(tranId)[0];
+      expect(upstream).toBeDefined();
+      const reversal = await waitFor('the timeout reversal', () => upstreamReversals(upstream.id as string)[0]);
+      expect(reversal.reversalReason).toBe('TIMEOUT');
+      expect(lockFailures).toBe(0);
+      expect((await store.payment(body.id))?.state).toBe('UNKNOWN');
+      expect((await store.outbox(body.id)).map((e) => e.kind)).toEqual(['REVERSAL']);
+    });
+
+    it('the approval commits but the write is reported as failed → 503, and the approved payment is reversed', async () => {
+      const tranId = await createQr(post, 2820);
+      const body = aPay(tranId, 2820);
+      const db = hub.app.get(Database);
+      const payments = hub.app.get(PaymentsRepository);
+      const transaction = db.transaction.bind(db);
+      const transition = payments.transitionReadingReversal.bind(payments);
+      let failAfterCommit = false;
+      jest.spyOn(payments, 'transitionReadingReversal').mockImplementation((em, id, from, changes) => {
+        if (id === body.id) failAfterCommit = true;
+        return transition(em, id, from, changes);
+      });
+      jest.spyOn(db, 'transaction').mockImplementation(async (work) => {
+        const result = await transaction(work);
+        if (!failAfterCommit) return result;
+        failAfterCommit = false;
+        throw storageDown();
+      });
+      const { answer } = await payScanned(body);
+      expectErrorDetail(answer, 503, 'UPSTREAM_UNAVAILABLE');
+      const upstream = upstreamPayments(tranId)[0];
+      const reversal = await waitFor('the reversal', () => upstreamReversals(upstream.id as string)[0]);
+      expect(reversal.reversalReason).toBe('TIMEOUT');
+      expect(await store.payment(body.id)).toMatchObject({ state: 'APPROVED', settlement: 'REVERSED' });
+    });
   });
 
   it('second pay for a QR code whose payment still waits → 400 INVALID_TRAN_ID', async () => {
