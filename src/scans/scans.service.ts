@@ -100,6 +100,9 @@ export class ScansService {
     if (!latest || latest.state !== 'WAITING_SCAN') {
       const grace = this.config.hub.timeouts.earlyScanGraceMs;
       if (grace <= 0) return decline('no-payment', null);
+      // Too late, not early: the code's payment ended without its scan (SPEC §6). The
+      // customer is told the scan failed, and scans again if the till asks again.
+      if (latest) return decline('no-payment', latest.id);
       if (await this.scans.earlySince(em, scan.tranId, now - grace)) return decline('already-scanned', null);
       await this.scans.expireEarly(em, scan.tranId, now - grace);
       await this.scans.insert(em, this.row(scan, 'EARLY', null, now));

@@ -255,6 +255,16 @@ describe('notifyScan (SPEC §6)', () => {
       expect(pairs).toEqual(Array(30).fill('202 201'));
     });
 
+    it('a late scan (the payment already ended without one) → 400 UNABLE_TO_LOCATE_RECORD, not kept as early', async () => {
+      const tranId = await createQr(gpost, 3950);
+      const body = aPay(tranId, 3950);
+      expectErrorDetail(await payOnGrace(body), 400, 'NO_SCAN_RECEIVED');
+      const late = await gpost('/qr/v1/scans', aScanNotification(tranId, SANDBOX.id), SANDBOX);
+      const error = expectErrorDetail(late, 400, 'UNABLE_TO_LOCATE_RECORD');
+      expect(error.tranId).toBe(tranId);
+      expect((await graceStore.scansByTranId(tranId)).map((s) => s.status)).toEqual(['DECLINED']);
+    });
+
     it('early scan not matched within the window does not block the code: a later scan for the payment is accepted', async () => {
       const tranId = await createQr(gpost, 3900);
       const scannedAt = Date.now();
