@@ -3,6 +3,8 @@ import { expectErrorDetail } from '../factories/error-detail.matcher';
 import { RETAILER, SANDBOX, WALLET } from '../factories/hub-config.factory';
 import { aPaymentRequest, aScanNotification } from '../factories/messages.factory';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
+import { Payment } from '@app/payments/payment.entity';
+import { Database } from '@app/persistence/database';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { createQr, Post, poster, waitFor } from '../utils/flows';
 import { HubStore, settledWithin } from '../utils/lifecycle-db';
@@ -185,6 +187,18 @@ describe('notifyScan (SPEC §6)', () => {
     expect((await answer).status).toBe(201);
     const losers = results.filter((x) => x.status !== 202);
     expect(losers.map((r) => `${r.status} ${r.body?.errorType}`)).toEqual(Array(19).fill('400 DUPLICATE_RECORD'));
+  });
+
+  it('the instance holding the payment stopped heartbeating → 400 UNABLE_TO_LOCATE_RECORD and the payment is closed (SPEC §10)', async () => {
+    const { tranId, body, answer } = await waitingPayment(3650);
+    // As if another instance, since silent, held this payment (its retailer's connection is gone with it).
+    await hub.app.get(Database).run((em) => em.update(Payment, { id: body.id }, { instanceId: 'silent-instance' }));
+    const scan = await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET);
+    const error = expectErrorDetail(scan, 400, 'UNABLE_TO_LOCATE_RECORD');
+    expect(error.tranId).toBe(tranId);
+    expect((await store.payment(body.id))?.state).toBe('CLOSED');
+    expectErrorDetail(await answer, 400, 'NO_SCAN_RECEIVED');
+    expect(upstreamPayments(tranId)).toHaveLength(0);
   });
 
   describe('on a hub where wallet-a has no connector, and early scans are kept (earlyScanGraceMs)', () => {
