@@ -236,7 +236,9 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
   const saf = strictSection({
     initialDelayMs: int(1, 3_600_000).default(1_000),
     maxDelayMs: int(1, 86_400_000).default(60_000),
-    leaseMs: int(1_000, 30_000).default(30_000), // SPEC §10: leases of at most 30 s
+    // SPEC §10: leases of at most 30 s. An advice delivery gets the partner's
+    // timeout, capped to end 5 s (or half a short lease) before its lease does.
+    leaseMs: int(1_000, 30_000).default(30_000),
     batchSize: int(1, 10_000).default(100),
   }).superRefine((s, issues) => {
     if (s.maxDelayMs < s.initialDelayMs) {
@@ -275,14 +277,17 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
     .superRefine((c, issues) => {
       const { scanWaitMs, retailerTimeoutMs } = c.timeouts;
       c.partners.forEach((p, i) => {
-        // A partner that sends scans must be able to authenticate as a partner (SPEC §3).
+        // A partner without an institution is valid: it cannot send scans, and
+        // is reached by direct routing (a PaymentRequest naming partner.id,
+        // SPEC §5.3). An institution with its id but another role is a mix-up:
+        // that partner's scans would be refused with 403.
         const inst = c.institutions.find((x) => x.id === p.id);
-        if (inst?.role !== 'partner') {
-          const why = inst ? `has role ${inst.role}` : 'is not listed';
+        if (inst && inst.role !== 'partner') {
           custom(
             issues,
             ['partners', i, 'id'],
-            `needs an institution with the same id and role partner ('${p.id}' ${why})`,
+            `'${p.id}' is also institutions[${c.institutions.indexOf(inst)}] with role ${inst.role}; ` +
+              'a partner sends scans as an institution with role partner (or has no institution at all)',
           );
         }
         if (p.timeoutMs !== undefined && scanWaitMs + p.timeoutMs > retailerTimeoutMs) {
@@ -294,12 +299,9 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
           );
         }
       });
-      // An advice call that outlives its outbox lease could be claimed and sent
-      // again by another worker at the same time (SPEC §10).
-      const slowest = Math.max(c.timeouts.partnerTimeoutMs, ...c.partners.map((p) => p.timeoutMs ?? 0));
-      if (slowest >= c.saf.leaseMs) {
-        custom(issues, ['saf', 'leaseMs'], `must be greater than the longest partner timeout (${slowest} ms)`);
-      }
+      // Partner timeouts may exceed saf.leaseMs: advice deliveries are cut to
+      // fit inside the lease (adviceTimeoutMs in the advice forwarder), pay
+      // calls keep the full timeout (SPEC §5.6, §10).
     })
     .transform((c): Omit<HubConfig, 'sourcePath'> => ({
       ...c,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -60,6 +60,61 @@ describe('hub config file (SPEC §9)', () => {
       const secret = byId.get(username);
       expect(secret?.kind).toBe('scrypt');
       await expect(verifyPasswordHash(secret?.kind === 'scrypt' ? secret.hash : '', password)).resolves.toBe(true);
+    }
+  });
+
+  it("loads SPEC §9's own example, whose sandbox partner has no institution", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
+    mkdirSync(join(dir, 'certs'));
+    writeFileSync(join(dir, 'certs/wallet-a-ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    // Verbatim but for the elided hash.
+    const example = `
+hub:
+  institutionId: qr-hub          # the hub's id upstream (client.id, thirdPartyIdentifiers)
+  name: QR Hub
+qr:
+  providerId: za.co.elec         # sub-tag 00 of the merchant account template
+  templateTag: 26
+  defaultTtlSeconds: 300
+timeouts:
+  scanWaitMs: 30000
+  partnerTimeoutMs: 25000
+  earlyScanGraceMs: 0
+saf:
+  initialDelayMs: 1000
+  maxDelayMs: 60000
+institutions:                    # who may call the hub; Basic-auth username = id
+  - id: "1234"
+    name: Demo Retailer
+    role: retailer
+    password: { env: DEMO_RETAILER_PASSWORD }   # or { hash: "scrypt$…" }
+  - id: wallet-a
+    name: Wallet A
+    role: partner
+    password: { hash: "${HASH}" }
+partners:                        # where payments scanned by a partner go
+  - id: wallet-a
+    connector: electrum-http
+    baseUrl: https://127.0.0.1:9443/qr/v1
+    username: qr-hub
+    password: { env: WALLET_A_PASSWORD }
+    tls: { caFile: certs/wallet-a-ca.pem }     # or rejectUnauthorized: false (not in production)
+  - id: sandbox
+    connector: sandbox
+`;
+    try {
+      const env = { DEMO_RETAILER_PASSWORD: 'retailer-secret', WALLET_A_PASSWORD: 'wallet-a-secret' };
+      const cfg = parse(example, env, join(dir, 'hub.yaml'));
+      expect(cfg.partners.map((p) => [p.id, p.connector])).toEqual([
+        ['wallet-a', 'electrum-http'],
+        ['sandbox', 'sandbox'],
+      ]);
+      expect(cfg.institutions.map((i) => [i.id, i.role])).toEqual([
+        ['1234', 'retailer'],
+        ['wallet-a', 'partner'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -136,14 +191,15 @@ describe('hub config file (SPEC §9)', () => {
     expect(problems('qr: {}\nqr: {}\n')).toEqual(['line 2, column 1: Map keys must be unique (YAML syntax error)']);
   });
 
-  it('requires every partner to be an institution with role partner', () => {
+  it('accepts a partner without an institution (direct routing only), not one whose id has another role', () => {
     const doc = base();
-    (doc.partners as unknown[]).push({ id: 'bank', connector: 'electrum-http' }, { id: 'shop', connector: 'sandbox' });
-    const lines = problems(doc);
-    expect(lines).toContainEqual(
-      expect.stringMatching(/^partners\[1\]\.id: needs an institution .* \('bank' is not listed\)/),
-    );
-    expect(lines).toContainEqual(expect.stringMatching(/^partners\[2\]\.id: .*\('shop' has role retailer\)/));
+    (doc.partners as unknown[]).push({ id: 'bank', connector: 'sandbox' });
+    expect(parse(doc).partners.map((p) => p.id)).toEqual(['wallet', 'bank']);
+
+    (doc.partners as unknown[]).push({ id: 'shop', connector: 'sandbox' });
+    expect(problems(doc)).toEqual([
+      expect.stringMatching(/^partners\[2\]\.id: 'shop' is also institutions\[0\] with role retailer; /),
+    ]);
   });
 
   it('takes outgoing partner passwords only from the environment', () => {
@@ -201,9 +257,20 @@ describe('hub config file (SPEC §9)', () => {
     expect(problems({ ...base(), saf: { leaseMs: 60000 } })[0]).toMatch(
       /^saf\.leaseMs: must be a whole number from 1000 to 30000/,
     );
-    expect(problems({ ...base(), saf: { leaseMs: 20000 } })[0]).toMatch(
-      /^saf\.leaseMs: must be greater than the longest partner timeout \(25000 ms\)/,
-    );
+    expect(parse({ ...base(), saf: { leaseMs: 20000 } }).saf.leaseMs).toBe(20000);
+  });
+
+  it('accepts partner timeouts longer than the outbox lease, within the retailer budget (SPEC §5.6, §10)', () => {
+    const doc = base();
+    const cfg = parse({ ...doc, timeouts: { scanWaitMs: 20000, partnerTimeoutMs: 35000 } });
+    expect(cfg.saf.leaseMs).toBe(30000);
+    expect(cfg.partners[0].timeoutMs).toBe(35000);
+
+    (doc.partners as Record<string, unknown>[])[0].timeoutMs = 40000;
+    expect(parse({ ...doc, timeouts: { scanWaitMs: 20000 } }).partners[0].timeoutMs).toBe(40000);
+    expect(problems({ ...doc, timeouts: { scanWaitMs: 20000, partnerTimeoutMs: 40001 } })).toEqual([
+      expect.stringMatching(/^timeouts\.partnerTimeoutMs: .* = 60001 exceeds timeouts\.retailerTimeoutMs \(60000\)/),
+    ]);
   });
 
   it('reports every problem at once', () => {

@@ -29,6 +29,7 @@ export class ErrorDetailFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & Principalled>();
     const res = ctx.getResponse<Response>();
     const operation = operationOf(req);
+    const storageDown = !(exception instanceof HubError) && isStorageUnavailable(exception);
     const error = this.toHubError(exception, operation);
     const body = errorDetailFor(error, req);
 
@@ -38,19 +39,22 @@ export class ErrorDetailFilter implements ExceptionFilter {
       res.status(error.status).json(body);
     };
     if (!operation || error.status === 401 || error.status === 429) return send();
-    void this.audit
-      .record({
-        direction: 'IN',
-        operation,
-        messageId: bodyField(req, 'id'),
-        tranId: body.tranId,
-        institutionId: req.user?.id,
-        httpStatus: error.status,
-        outcome: body.errorType,
-        requestBody: req.body as unknown,
-        responseBody: body,
-      })
-      .finally(send);
+    const recorded = this.audit.record({
+      direction: 'IN',
+      operation,
+      messageId: bodyField(req, 'id'),
+      tranId: body.tranId,
+      institutionId: req.user?.id,
+      httpStatus: error.status,
+      outcome: body.errorType,
+      requestBody: req.body as unknown,
+      responseBody: body,
+    });
+    // SPEC §10: with the store unreachable its audit row cannot be written
+    // either (it is tried, and fails, in the background); the answer must not
+    // wait for that on a database that no longer answers.
+    if (storageDown) send();
+    void recorded.finally(send);
   }
 
   private toHubError(exception: unknown, operation: string | null): HubError {

@@ -12,6 +12,8 @@ import { ClaimedScan, ScanWaiter } from './scan-waiter.service';
 const CHANNEL = 'qr_hub_scan';
 const POLL_MS = 1_000;
 const POLL_CHUNK = 500;
+/** How long shutdown waits for the LISTEN connection to close politely. */
+const END_GRACE_MS = 1_000;
 
 /**
  * Tells the instance holding a payment that its scan was accepted (SPEC §6,
@@ -55,7 +57,8 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.stopped) return;
     const target = parseDatabaseUrl(this.config.env.databaseUrl);
     const options = dataSourceOptions(target) as { url?: string; extra?: { options?: string } };
-    const client = new Client({ connectionString: options.url, options: options.extra?.options });
+    // keepAlive: a host that vanishes without closing the socket is noticed (then polling covers the gap).
+    const client = new Client({ connectionString: options.url, options: options.extra?.options, keepAlive: true });
     client.on('notification', (message) => {
       if (message.payload) this.waiter.end(message.payload, 'scanned');
     });
@@ -101,6 +104,16 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) this.clock.clearTimer(this.timer);
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
+    if (!listener) return;
+    // A database gone silent never answers the goodbye: give it a second, then drop the socket.
+    const ended = listener.end().then(
+      () => true,
+      () => true,
+    );
+    const gaveUp = new Promise<false>((resolve) => setTimeout(() => resolve(false), END_GRACE_MS).unref());
+    if (!(await Promise.race([ended, gaveUp]))) {
+      (listener as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
   }
 }

@@ -5,7 +5,28 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseTarget } from '@app/config/env.validation';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { PgClient } from './pg-client';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
+
+/*
+ * SPEC §10: a database that stops answering must turn into 503s, not requests
+ * that hang. The hub's statements take milliseconds (a held pay waits in
+ * memory, not in the database), so:
+ * - connectionTimeoutMillis: a new connection, or a free one from a full pool,
+ *   within 5 s, else "timeout exceeded when trying to connect";
+ * - statement_timeout: the server cancels a statement (lock waits included)
+ *   after 10 s (SQLSTATE 57014); the connection stays usable;
+ * - query_timeout: the client gives up 2 s later still, when the server itself
+ *   does not answer (a host gone silent without closing the socket); PgClient
+ *   then drops that connection.
+ * No query of the hub comes near these. Migrations run through this pool too:
+ * one that needs longer (an index on a large table) must run outside the hub.
+ */
+export const PG_TIMEOUTS = {
+  connectionTimeoutMillis: 5_000,
+  statement_timeout: 10_000,
+  query_timeout: 12_000,
+} as const;
 
 /**
  * TypeORM options for either store. Migrations run at start-up; the schema is
@@ -50,8 +71,9 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     url: url.toString(),
     schema,
     extra: {
+      Client: PgClient,
       max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-      connectionTimeoutMillis: 5000,
+      ...PG_TIMEOUTS,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     },
   };

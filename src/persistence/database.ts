@@ -44,13 +44,16 @@ export class Database {
 }
 
 interface DriverError {
-  code?: string;
-  driverError?: { code?: string };
+  code?: unknown;
+  message?: unknown;
+  driverError?: unknown;
+  cause?: unknown;
 }
 
 function codeOf(error: unknown): string | undefined {
   const e = error as DriverError | null;
-  return e?.driverError?.code ?? e?.code;
+  const code = (e?.driverError as DriverError | undefined)?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** A unique or primary-key violation: the database said "this id exists" (SPEC §10). */
@@ -59,33 +62,70 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/* Codes that mean the store cannot be reached or cannot take the work now. */
 const UNAVAILABLE_CODES = new Set([
+  // Node sockets and DNS, as pg reports them when connecting or mid-query.
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  // PostgreSQL SQLSTATE; class 08 (connection exception) is matched as a class below.
+  '53100', // disk_full
+  '53200', // out_of_memory
+  '53300', // too_many_connections
+  '57014', // query_canceled: statement_timeout (data-source.ts) stopped a stalled statement
   '57P01', // admin_shutdown
-  '57P02',
-  '57P03', // cannot_connect_now
-  '08000',
-  '08001',
-  '08003',
-  '08006',
-  'SQLITE_BUSY',
-  'SQLITE_IOERR',
-  'SQLITE_FULL',
-  'SQLITE_CANTOPEN',
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down, recovering)
+  '57P05', // idle_session_timeout
 ]);
 
-/** The store could not be reached or written: the request's outcome depends on the operation (SPEC §10). */
+/*
+ * Code families: SQLSTATE class 08, and SQLite primary codes with their
+ * extended forms as better-sqlite3 reports them (SQLITE_BUSY_SNAPSHOT,
+ * SQLITE_IOERR_FSYNC, SQLITE_READONLY_DBMOVED, SQLITE_CANTOPEN_ISDIR, …).
+ * SQLITE_BUSY reaches us only after busy_timeout (data-source.ts) ran out.
+ */
+const UNAVAILABLE_CODE_FAMILY = /^(08[0-9A-Z]{3}|SQLITE_(BUSY|READONLY|IOERR|FULL|CANTOPEN)(_[A-Z0-9_]+)?)$/;
+
+/*
+ * Driver errors that carry no code: pg-pool's "timeout exceeded when trying to
+ * connect" (connectionTimeoutMillis) and "Connection terminated due to
+ * connection timeout", pg's "Connection terminated unexpectedly", "Query read
+ * timeout" (query_timeout), "Client has encountered a connection error and is
+ * not queryable" / "Client was closed and is not queryable", and SQLite's
+ * "database is locked".
+ */
+const UNAVAILABLE_MESSAGE =
+  /timeout exceeded when trying to connect|^Connection terminated|connection timeout|^Query read timeout|is not queryable|database is locked/i;
+
+/**
+ * The store could not be reached or could not take the work: the request's
+ * outcome depends on the operation (SPEC §10: 503, advices 500). A constraint
+ * violation, a bad statement or a bug is not this: those stay 500. Looks
+ * through TypeORM's `driverError` and `cause` chains, where drivers keep the
+ * original error.
+ */
 export function isStorageUnavailable(error: unknown): boolean {
-  const code = codeOf(error);
-  if (code && UNAVAILABLE_CODES.has(code)) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|database is locked/i.test(
-    message,
-  );
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    const e = current as DriverError;
+    for (const candidate of [e, e.driverError as DriverError | undefined]) {
+      const code = candidate?.code;
+      if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CODE_FAMILY.test(code))) return true;
+      const message = candidate?.message;
+      if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    }
+    current = e.cause;
+  }
+  return false;
 }
 
 /**

@@ -86,4 +86,32 @@ describe('database outage and recovery (SPEC §10)', () => {
     // Nothing that could not be recorded first went upstream: one PaymentRequest for the code, the first.
     expect(partner.received.filter((m) => m.path === '/payments' && m.body.tranId === tranId)).toHaveLength(1);
   });
+
+  it('answers 503 within a bounded time when the database stops answering without closing connections, and recovers', async () => {
+    const post = poster(hub.baseUrl);
+    expect((await post('/qr/v1/qrCodes', aCreateQrCodeRequest(), RETAILER)).status).toBe(201);
+
+    proxy.blackHole();
+    try {
+      // Pooled connections get no answer (query_timeout 12 s, then dropped), new
+      // ones no handshake (connectionTimeoutMillis 5 s): no request may hang.
+      const started = Date.now();
+      const answers = await Promise.all([
+        post('/qr/v1/qrCodes', aCreateQrCodeRequest(), RETAILER),
+        post('/qr/v1/qrCodes', aCreateQrCodeRequest(), RETAILER),
+      ]);
+      expect(Date.now() - started).toBeLessThan(16_000);
+      for (const create of answers) {
+        expect(create.status).toBe(503);
+        expect(create.body.errorType).toBe('GENERAL_ERROR');
+      }
+    } finally {
+      proxy.up();
+    }
+
+    await waitFor('readiness to return', async () =>
+      (await hub.raw().get('/health/ready')).status === 200 ? true : undefined,
+    );
+    expect((await post('/qr/v1/qrCodes', aCreateQrCodeRequest(), RETAILER)).status).toBe(201);
+  }, 40_000);
 });

@@ -12,6 +12,20 @@ import { OutboxEntry } from './outbox-entry.entity';
 import { OutboxRepository } from './outbox.repository';
 
 const IDLE_POLL_MS = 1_000;
+/** What an advice delivery leaves of its lease for claiming the batch and recording the outcome. */
+const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * The timeout of one advice delivery: the partner's own, cut so the call ends
+ * before its outbox lease does (by 5 s, or half of a lease shorter than 10 s).
+ * Otherwise another worker could claim the expired lease and send the same
+ * advice while this call still runs (SPEC §10). Pay calls are not leased and
+ * keep the partner's full timeout (SPEC §5.6).
+ */
+export function adviceTimeoutMs(partnerTimeoutMs: number, leaseMs: number): number {
+  const margin = Math.min(LEASE_MARGIN_MS, leaseMs / 2);
+  return Math.min(partnerTimeoutMs, Math.floor(leaseMs - margin));
+}
 
 /**
  * Delivers queued advices to partners (store-and-forward, SPEC §7): claims
@@ -94,8 +108,9 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
   private async deliver(entry: OutboxEntry): Promise<void> {
     const partner = this.partners.get(entry.partnerId);
     const started = this.clock.now();
+    const { leaseMs } = this.config.hub.saf;
     const outcome: PartnerOutcome = partner
-      ? await this.send(entry, partner.connector, partner.config.timeoutMs)
+      ? await this.send(entry, partner.connector, adviceTimeoutMs(partner.config.timeoutMs, leaseMs))
       : { kind: 'failed', status: 0, error: notConfigured(entry.partnerId) };
     const now = this.clock.now();
     const attempts = entry.attempts + 1;
