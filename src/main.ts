@@ -1,35 +1,22 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { createApp, hardenServer } from './create-app';
 import { loadAppConfig } from './config/config.module';
 import { assertProductionReady } from './config/production-checks';
-
-/**
- * `HUB_HEAP_GROWING_PERCENT`: how far V8 lets the heap grow past what was live
- * after its last full collection before it collects again (1 + percent/100).
- * Unset or 0 leaves V8's own choice, up to 4× on a machine with plenty of
- * memory: a hub holding 10,000 payments (≈ 400 MiB live) then peaks at
- * 1.7 GiB, mostly garbage, while releasing them. At 40 it peaked near 1 GiB,
- * but the full flow cost ≈ 13% more CPU, so it is a choice for memory-bound
- * deployments, not the default (docs/benchmarks.md). It changes only when V8
- * collects, never what is kept.
- */
-function tuneGarbageCollector(logger: Logger): void {
-  const raw = process.env.HUB_HEAP_GROWING_PERCENT ?? '0';
-  const percent = Number(raw);
-  if (!Number.isInteger(percent) || percent < 0 || percent > 1000) {
-    throw new Error(`HUB_HEAP_GROWING_PERCENT must be an integer 0–1000, got "${raw}"`);
-  }
-  if (percent === 0) return;
-  setFlagsFromString(`--heap-growing-percent=${percent}`);
-  logger.log(`heap may grow ${percent}% past live data between full collections`);
-}
+import { governHeapGrowth, heapGrowthPolicy } from './runtime/heap-growth';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Hub');
-  tuneGarbageCollector(logger);
+  // docs/decisions.md: the heap's growth is capped only while it is large (many held payments).
+  const heap = heapGrowthPolicy(process.env);
+  governHeapGrowth(heap, (tight, used) =>
+    logger.log(
+      tight
+        ? `heap ${Math.round(used / 2 ** 20)} MiB: growth capped at ${heap.percent}% past live data`
+        : `heap ${Math.round(used / 2 ** 20)} MiB: growth left to V8`,
+    ),
+  );
   const config = loadAppConfig();
   await assertProductionReady(config.hub, config.env);
   const app = await createApp(config);
