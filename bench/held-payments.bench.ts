@@ -79,11 +79,15 @@ async function main(): Promise<void> {
     partnerTimeoutMs: PARTNER_TIMEOUT_MS,
   }).replace('retailerTimeoutMs: 60000', `retailerTimeoutMs: ${SCAN_WAIT_MS + PARTNER_TIMEOUT_MS}`);
   writeFileSync(configFile, yaml);
-  const bench = await startBenchHub('sqlite', {}, {
-    HUB_CONFIG: configFile,
-    ...(HEAP_SET ? { HUB_HEAP_GROWING_PERCENT: String(HEAP_GROWING) } : {}),
-    ...diagnosticsEnv(process.argv, dir),
-  });
+  const bench = await startBenchHub(
+    'sqlite',
+    {},
+    {
+      HUB_CONFIG: configFile,
+      ...(HEAP_SET ? { HUB_HEAP_GROWING_PERCENT: String(HEAP_GROWING) } : {}),
+      ...diagnosticsEnv(process.argv, dir),
+    },
+  );
   const client = new HubClient(bench.origin, 64);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, ca: testTls().cert });
   const rss = new RssSampler(bench.pid, 200);

@@ -92,7 +92,8 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       await this.auditCall(payment, upstream, outcome, sentAt);
       if (outcome.kind === 'successful') {
         const approved = approvedAmount(outcome.body, payment);
-        if (approved !== null) return await this.approve(payment, retailer, upstream, outcome.body ?? {}, approved, partner);
+        if (approved !== null)
+          return await this.approve(payment, retailer, upstream, outcome.body ?? {}, approved, partner);
         this.logger.warn(`payment ${payment.id}: partner approval unreadable, reversing`);
       }
       if (outcome.kind === 'failed') return await this.decline(payment, upstream, outcome);
@@ -122,7 +123,9 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     const retry = (error: unknown) => {
       if (this.stopping) return;
       const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
-      this.logger.warn(`payment ${payment.id}: reversal not stored yet (${(error as Error).message}); retry in ${delayMs} ms`);
+      this.logger.warn(
+        `payment ${payment.id}: reversal not stored yet (${(error as Error).message}); retry in ${delayMs} ms`,
+      );
       const timer = this.clock.setTimer(() => this.abandon(payment, upstream, attempt + 1), delayMs);
       this.abandonTimers.set(payment.id, timer);
     };
@@ -155,7 +158,9 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   }
 
   /** The accepted scan of a payment released by another instance (or none: routed by the retailer's choice). */
-  private async storedScan(paymentId: string): Promise<Pick<ClaimedScan, 'partnerName' | 'partnerPaymentToken'> | null> {
+  private async storedScan(
+    paymentId: string,
+  ): Promise<Pick<ClaimedScan, 'partnerName' | 'partnerPaymentToken'> | null> {
     const scan = await this.scans.forPayment(paymentId);
     return scan && { partnerName: scanPartnerName(scan.body), partnerPaymentToken: scan.partnerPaymentToken };
   }

@@ -42,7 +42,9 @@ export class PaymentsRepository {
     changes: Partial<Payment>,
   ): Promise<boolean> {
     const states = Array.isArray(from) ? from : [from];
-    return (await payments.update(em, changes, `id = ? AND state IN ${placeholders(states.length)}`, [id, ...states])) > 0;
+    return (
+      (await payments.update(em, changes, `id = ? AND state IN ${placeholders(states.length)}`, [id, ...states])) > 0
+    );
   }
 
   /**

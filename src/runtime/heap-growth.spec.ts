@@ -39,7 +39,12 @@ describe('governHeapGrowth', () => {
 
   it("leaves V8's choice while the heap is small, caps growth once it is large, and lets go well below the threshold", () => {
     const changes: boolean[] = [];
-    const stop = governHeapGrowth({ percent: 20, aboveBytes: 256 * MIB }, (tight) => changes.push(tight), controls, 1000);
+    const stop = governHeapGrowth(
+      { percent: 20, aboveBytes: 256 * MIB },
+      (tight) => changes.push(tight),
+      controls,
+      1000,
+    );
     used = 200 * MIB;
     jest.advanceTimersByTime(3000);
     expect(set).toEqual([]);

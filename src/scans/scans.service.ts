@@ -80,12 +80,7 @@ export class ScansService {
    * the code has its scan; a payment that ended without one (no scan in time,
    * closed) leaves the code free for the next payment's scan.
    */
-  private async match(
-    em: EntityManager,
-    scan: ScanNotificationDto,
-    alive: Set<string>,
-    now: number,
-  ): Promise<Match> {
+  private async match(em: EntityManager, scan: ScanNotificationDto, alive: Set<string>, now: number): Promise<Match> {
     const decline = async (verdict: Verdict, paymentId: string | null): Promise<Match> => {
       await this.scans.insert(em, this.row(scan, 'DECLINED', paymentId, now));
       return [verdict, paymentId];

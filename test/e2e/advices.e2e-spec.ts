@@ -393,7 +393,9 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     await store.untilPaymentState(body.id, 'WAITING_SCAN');
     expect((await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET)).status).toBe(202);
     // Cents 92: the partner answers only after 300 ms.
-    await waitFor('the payment at the partner', () => partnerCalls(partner, '/payments').find((m) => m.tranId === tranId));
+    await waitFor('the payment at the partner', () =>
+      partnerCalls(partner, '/payments').find((m) => m.tranId === tranId),
+    );
     expect((await reverse(aPaymentReversal(body.id))).status).toBe(202);
     const early = expectErrorDetail(await confirm(aPaymentConfirmation(body.id)), 400, 'ACCOUNT_ALREADY_SETTLED');
     expect(early.originalId).toBe(body.id);
@@ -402,7 +404,7 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     expect((await store.outbox(body.id)).map((e) => e.kind)).toEqual(['REVERSAL']);
   });
 
-  it('confirmation of a payment closed by the retailer\'s reversal while it waited for its scan → 400 ACCOUNT_ALREADY_SETTLED', async () => {
+  it("confirmation of a payment closed by the retailer's reversal while it waited for its scan → 400 ACCOUNT_ALREADY_SETTLED", async () => {
     const tranId = await createQr(post, 4690);
     const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(4690) } });
     const answer = post('/qr/v1/payments', body, RETAILER);

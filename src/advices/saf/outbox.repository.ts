@@ -24,7 +24,10 @@ const MAX_SETTLE_BATCH = 500;
 
 @Injectable()
 export class OutboxRepository {
-  private readonly settlements = new GroupCommit<Settlement, boolean>((batch) => this.settleAll(batch), MAX_SETTLE_BATCH);
+  private readonly settlements = new GroupCommit<Settlement, boolean>(
+    (batch) => this.settleAll(batch),
+    MAX_SETTLE_BATCH,
+  );
 
   constructor(private readonly db: Database) {}
 
@@ -76,7 +79,12 @@ export class OutboxRepository {
       "status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)";
     const lock = this.db.isPostgres ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.db.transaction(async (em) => {
-      const rows = await outbox.select(em, due, [now, now, owner, limit], `ORDER BY next_attempt_at ASC LIMIT ?${lock}`);
+      const rows = await outbox.select(
+        em,
+        due,
+        [now, now, owner, limit],
+        `ORDER BY next_attempt_at ASC LIMIT ?${lock}`,
+      );
       if (rows.length === 0) return rows;
       const ids = rows.map((r) => r.id);
       await outbox.update(em, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
