@@ -20,6 +20,12 @@ export class AdvicesRepository {
     return em ? find(em) : this.db.run(find);
   }
 
+  /** The retailer's accepted reversal of a payment, if any (the first). */
+  acceptedReversalOf(em: EntityManager, paymentId: string): Promise<Advice | null> {
+    const where = "payment_id = ? AND kind = 'REVERSAL' AND answer_status = 202";
+    return advices.one(em, where, [paymentId], 'ORDER BY created_at');
+  }
+
   /** A reversal received for a request the hub had not seen (SPEC §7: remembered). */
   reversalFor(em: EntityManager, requestId: string, clientId: string): Promise<Advice | null> {
     return advices.one(em, "request_id = ? AND client_id = ? AND kind = 'REVERSAL'", [requestId, clientId]);

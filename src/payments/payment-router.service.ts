@@ -5,6 +5,7 @@ import { Clock, TimerHandle } from '@app/clock/clock';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import type { PaymentResponse } from '@app/common/dto/payment-response';
 import { AuditService } from '@app/audit/audit.service';
+import { AdvicesRepository } from '@app/advices/advices.repository';
 import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
 import { OutboxRepository } from '@app/advices/saf/outbox.repository';
 import { ErrorType, isErrorType } from '@app/errors/error-type';
@@ -45,6 +46,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     private readonly scans: ScansRepository,
     private readonly qrCodes: QrCodesRepository,
     private readonly outbox: OutboxRepository,
+    private readonly advices: AdvicesRepository,
     private readonly partners: PartnerRegistry,
     private readonly forwarder: AdviceForwarder,
     private readonly audit: AuditService,
@@ -195,7 +197,16 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       if (reverse) {
         // SPEC §7: the retailer reversed while the payment was in flight — reverse the approval now.
         await this.payments.update(em, payment.id, { settlement: 'REVERSED' });
-        await this.queueReversal(em, { ...payment, ...changes, settlement: 'REVERSED' }, 'CANCELLED', now);
+        // Forwarded with the retailer's reason (TIMEOUT when its POS gave up first), linked to its advice.
+        const asked = await this.advices.acceptedReversalOf(em, payment.id);
+        const reason = asked?.body?.reversalReason;
+        await this.queueReversal(
+          em,
+          { ...payment, ...changes, settlement: 'REVERSED' },
+          typeof reason === 'string' ? reason : 'CANCELLED',
+          now,
+          asked?.id ?? null,
+        );
       }
       return true;
     });
@@ -241,12 +252,21 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     throw new UpstreamUnavailableError(payment.tranId);
   }
 
-  /** Queues the hub's own reversal of a payment (timeout or in-flight cancel). */
-  async queueReversal(em: EntityManager, payment: Payment, reason: string, now: number): Promise<void> {
+  /**
+   * Queues the hub's own reversal of a payment (timeout), or the retailer's
+   * reversal that arrived while the payment was in flight (`sourceAdviceId`).
+   */
+  async queueReversal(
+    em: EntityManager,
+    payment: Payment,
+    reason: string,
+    now: number,
+    sourceAdviceId: string | null = null,
+  ): Promise<void> {
     if (await this.outbox.forPayment(em, payment.id, 'REVERSAL')) return;
     await this.outbox.enqueue(
       em,
-      { paymentId: payment.id, partnerId: payment.partnerId ?? '', kind: 'REVERSAL', sourceAdviceId: null },
+      { paymentId: payment.id, partnerId: payment.partnerId ?? '', kind: 'REVERSAL', sourceAdviceId },
       (id) =>
         buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, { reversalReason: reason }),
       now,

@@ -377,6 +377,9 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     await answer;
     const reversed = await waitFor('the approval reversed upstream', () => upstream(REVERSALS, sent.id as string)[0]);
     expect(reversed.requestId).toBe(sent.id);
+    // The retailer's reason goes upstream, and the queued reversal is its advice's.
+    expect(reversed.reversalReason).toBe('TIMEOUT');
+    expect((await store.outbox(body.id, 'REVERSAL'))[0]?.sourceAdviceId).toBe(reversal.id);
     await store.untilOutbox(body.id, 'REVERSAL', 'DELIVERED');
     expect(await store.payment(body.id)).toMatchObject({ state: 'APPROVED', settlement: 'REVERSED' });
     // Applied once: a confirmation now is refused, and the reversal is not sent twice.
