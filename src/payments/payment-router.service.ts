@@ -54,12 +54,23 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     this.hub = config.hub.hub;
   }
 
+  /**
+   * Runs `work` (a payment on its way upstream, from the moment its wait
+   * ended) as one that shutdown waits for (SPEC §10: calls in flight finish).
+   */
+  settling<T>(work: () => Promise<T>): Promise<T> {
+    const running = work();
+    const tracked: Promise<void> = running.then(
+      () => void this.routing.delete(tracked),
+      () => void this.routing.delete(tracked),
+    );
+    this.routing.add(tracked);
+    return running;
+  }
+
   /** @param claimed the scan that released the payment, when it was accepted on this instance. */
   route(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
-    const routed = this.send(payment, claimed);
-    const tracked = routed.catch(() => undefined).finally(() => this.routing.delete(tracked));
-    this.routing.add(tracked);
-    return routed;
+    return this.settling(() => this.send(payment, claimed));
   }
 
   private async send(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {

@@ -17,7 +17,7 @@ import { Payment } from './payment.entity';
 import { AlreadyReversedError, NoScanReceivedError, ShuttingDownError } from './payment-errors';
 import { PaymentRouter } from './payment-router.service';
 import { PaymentsRepository } from './payments.repository';
-import { ClaimedScan, ScanWaiter, WaitResult } from './scan-waiter.service';
+import { ScanWaiter, WaitResult } from './scan-waiter.service';
 import { withoutUndefined } from './upstream-messages';
 
 /**
@@ -59,16 +59,15 @@ export class PaymentsService {
       this.waiter.end(request.id, 'disconnected');
       throw error;
     }
-    let scan: ClaimedScan | undefined;
-    if (payment.state === 'WAITING_SCAN') {
-      onDisconnect(() => this.waiter.end(payment.id, 'disconnected'));
-      const result = await waiting;
-      scan = result.scan;
-      payment = await this.awaitScan(payment, result);
-    } else {
+    if (payment.state !== 'WAITING_SCAN') {
       this.waiter.end(payment.id, 'scanned');
+      return this.router.route(payment);
     }
-    return this.router.route(payment, scan);
+    onDisconnect(() => this.waiter.end(payment.id, 'disconnected'));
+    const result = await waiting;
+    // From here on shutdown waits for it: a scan may have claimed it as the hub began to stop.
+    const held = payment;
+    return this.router.settling(async () => this.router.route(await this.awaitScan(held, result), result.scan));
   }
 
   /** Checks and stores the payment (SPEC §5.1–5.3) in one transaction. */
