@@ -97,9 +97,16 @@ export class AdvicesService {
     const action = decideAdvice(kind, payment);
     if (action instanceof HubError) return withIds(action, advice, payment);
     const final = advice.amounts?.approvedAmount;
-    if (final && payment.state === 'APPROVED') {
-      // SPEC §7: an advice may settle at most what was approved.
-      if (final.currency !== payment.currency || final.amount > (payment.approvedAmount ?? 0)) {
+    // SPEC §7: an advice may settle at most what was approved; before the
+    // partner has answered, at most what was asked for.
+    const ceiling =
+      payment.state === 'APPROVED'
+        ? (payment.approvedAmount ?? 0)
+        : payment.state === 'SENDING' || payment.state === 'WAITING_SCAN'
+          ? payment.amount
+          : null;
+    if (final && ceiling !== null) {
+      if (final.currency !== payment.currency || final.amount > ceiling) {
         return new InvalidAmountError('Amount exceeds approved amount', {
           tranId: payment.tranId,
           originalId: advice.requestId,

@@ -407,6 +407,27 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     expect((await store.outbox(body.id)).map((e) => e.kind)).toEqual(['REVERSAL']);
   });
 
+  it('reversal of a payment in flight with approvedAmount above the amount asked for → 400 INVALID_AMOUNT, and the payment goes on', async () => {
+    const tranId = await createQr(post, 5393);
+    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(5393) } });
+    const answer = post('/qr/v1/payments', body, RETAILER);
+    answer.catch(() => undefined);
+    await store.untilPaymentState(body.id, 'WAITING_SCAN');
+    expect((await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET)).status).toBe(202);
+    await waitFor('the payment at the partner', () =>
+      partnerCalls(partner, '/payments').find((m) => m.tranId === tranId),
+    );
+    const tooMuch = aPaymentReversal(body.id, { amounts: { approvedAmount: zar(5394) } });
+    const error = expectErrorDetail(await reverse(tooMuch), 400, 'INVALID_AMOUNT');
+    expect(error.originalId).toBe(body.id);
+    expect((await answer).status).toBe(201);
+    expect(await store.payment(body.id)).toMatchObject({
+      state: 'APPROVED',
+      settlement: 'NONE',
+      reversalRequested: false,
+    });
+  });
+
   it("confirmation of a payment closed by the retailer's reversal while it waited for its scan → 400 ACCOUNT_ALREADY_SETTLED", async () => {
     const tranId = await createQr(post, 4690);
     const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(4690) } });
