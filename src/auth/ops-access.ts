@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EnvConfig } from '@app/config/env.validation';
 import { errorDetailFor } from '@app/errors/error-detail.filter';
 import { AuthenticationError, ForbiddenError, HubError } from '@app/errors/hub-error';
+import { basicCredentials } from './basic-credentials';
 import type { CredentialsService } from './credentials.service';
 
 /*
@@ -37,13 +38,4 @@ async function checkOperator(req: Request, credentials: CredentialsService): Pro
   const principal = await credentials.authenticate(basic.username, basic.password, req.ip ?? 'unknown');
   if (!principal) throw new AuthenticationError();
   if (principal.role !== 'operator') throw new ForbiddenError('Operator credential required');
-}
-
-function basicCredentials(header: string | undefined): { username: string; password: string } | undefined {
-  const match = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }

@@ -182,6 +182,33 @@ describe('auth matrix (SPEC §3)', () => {
     });
   });
 
+  describe('a credential is compared whole (RFC 7617: the password may contain colons)', () => {
+    it('the right password with more after another colon → 401, and nothing is stored', async () => {
+      const request = aCreateQrCodeRequest();
+      const res = await hub.post('/qr/v1/qrCodes', request, { id: RETAILER.id, password: `${RETAILER.password}:x` });
+      expectUnauthorized(res);
+      expect(await qrRowCount(request.id)).toBe(0);
+    });
+
+    it('a scheme that only contains the word "Basic" → 401', async () => {
+      const res = await hub
+        .raw()
+        .post('/qr/v1/qrCodes')
+        .set('Authorization', `NotBasic ${Buffer.from(`${RETAILER.id}:${RETAILER.password}`).toString('base64')}`)
+        .send(aCreateQrCodeRequest());
+      expectUnauthorized(res);
+    });
+
+    it('the scheme name in lower case is still Basic (RFC 7235) → passes', async () => {
+      const res = await hub
+        .raw()
+        .post('/qr/v1/qrCodes')
+        .set('Authorization', `basic ${Buffer.from(`${RETAILER.id}:${RETAILER.password}`).toString('base64')}`)
+        .send(aCreateQrCodeRequest());
+      expect(res.status).toBe(201);
+    });
+  });
+
   describe('retailer whose username is not the body client.id → 403', () => {
     it.each([
       ['createQrCode', () => aCreateQrCodeRequest({ client: { id: OTHER_RETAILER.id, name: 'Other Retailer' } })],

@@ -130,5 +130,5 @@ describe('two instances on one PostgreSQL, one killed mid-traffic (SPEC §10)', 
     } finally {
       await ds.destroy();
     }
-  });
+  }, 150_000); // ≈ 45 s alone on a slow 2-core machine; more beside the other suites of `npm test`
 });
