@@ -128,7 +128,7 @@ describe('buildMerchantQr', () => {
     expect(qr).toBe(`${DOCS_EXAMPLE}53037106009Cape Town`);
   });
 
-  it('EMVCO_MERCHANT verifies its own CRC, decodes back and sorts tags ascending', () => {
+  it('EMVCO_MERCHANT verifies its own CRC and decodes back; 000201 then the template first (SPEC §4)', () => {
     const qr = buildMerchantQr({
       ...base,
       merchantCategoryCode: '5411',
@@ -142,8 +142,8 @@ describe('buildMerchantQr', () => {
     const fields = decodeTlv(qr);
     expect(fields.map((f) => [f.tag, f.value])).toEqual([
       ['00', '01'],
-      ['01', '12'],
       ['26', `0010za.co.elec0132${TRAN_ID}`],
+      ['01', '12'],
       ['52', '5411'],
       ['53', '710'],
       ['54', '799.95'],
@@ -157,7 +157,7 @@ describe('buildMerchantQr', () => {
 
   it('EMVCO_MERCHANT fills the mandatory tags with documented defaults and omits 54 without amount', () => {
     const fields = decodeTlv(buildMerchantQr({ ...base, templateTag: 51 }));
-    expect(tagsOf(fields)).toEqual(['00', '01', '51', '52', '53', '58', '59', '60', '63']);
+    expect(tagsOf(fields)).toEqual(['00', '51', '01', '52', '53', '58', '59', '60', '63']);
     expect(fields.slice(3, 8).map((f) => f.value)).toEqual(['0000', '710', 'ZA', 'NA', 'NA']);
   });
 

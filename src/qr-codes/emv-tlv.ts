@@ -154,9 +154,11 @@ export function buildMerchantQr(input: MerchantQrInput): string {
   if (input.scheme === 'ELECTRUM_MERCHANT_MINIMAL') return encodeTlv([format, template]);
   if (input.scheme === 'PSEUDO_EMVCO_MERCHANT') return encodeTlv([format, template, ...merchantFields(input, false)]);
   // Point of initiation "12" (dynamic): every code carries its own tranId and is for one
-  // transaction; "11" (static) would tell wallets the code may be reused.
+  // transaction; "11" (static) would tell wallets the code may be reused. After the
+  // template: SPEC §4 has every payload start 000201 + template, and EMVCo fixes only
+  // the first (00) and last (63) data objects.
   const initiation: TlvField = { tag: '01', value: '12' };
-  return withCrc(encodeTlv([format, initiation, template, ...merchantFields(input, true)]));
+  return withCrc(encodeTlv([format, template, initiation, ...merchantFields(input, true)]));
 }
 
 /**

@@ -38,7 +38,9 @@ export class QrCodesService {
       tranId,
       merchantCategoryCode: merchant?.merchantType,
       currency: value?.currency,
-      amountMinor: value?.amount,
+      // SPEC §4: tag 54 only when qrProperties.value is set; requestAmount alone leaves
+      // the amount to the wallet's display of the payment, not to the code.
+      amountMinor: props.value?.amount,
       countryCode: merchant?.merchantName?.country,
       merchantName: merchant?.merchantName?.name,
       merchantCity: merchant?.merchantName?.city,

@@ -234,7 +234,8 @@ describe('createQrCode (SPEC §4)', () => {
       const { tranId, qrCode } = res.body as { tranId: string; qrCode: string };
       expect(res.body.qrProperties.scheme).toBe('EMVCO_MERCHANT');
 
-      expect(qrCode.startsWith('000201')).toBe(true);
+      // SPEC §4: 000201, then the merchant account template.
+      expect(qrCode.startsWith(`00020126${String(4 + PROVIDER_ID.length + 4 + 32)}`)).toBe(true);
       const tags = rootTags(qrCode);
       expect(tags.get('52')).toBe('5411');
       expect(tags.get('53')).toBe('710');
@@ -279,6 +280,20 @@ describe('createQrCode (SPEC §4)', () => {
       const tags = rootTags(res.body.qrCode);
       expect(tags.has('54')).toBe(false);
       for (const tag of ['52', '53', '58', '59', '60', '63']) expect(tags.has(tag)).toBe(true);
+      expect(verifyCrc(res.body.qrCode)).toBe(true);
+    });
+
+    it('EMVCO_MERCHANT with amounts.requestAmount but no qrProperties.value has no tag 54 (SPEC §4), and 53 from it', async () => {
+      const res = await create(
+        aCreateQrCodeRequest({
+          amounts: { requestAmount: { amount: 4_200, currency: '710' } },
+          qrProperties: { scheme: 'EMVCO_MERCHANT', value: undefined },
+        }),
+      );
+      expect(res.status).toBe(201);
+      const tags = rootTags(res.body.qrCode);
+      expect(tags.has('54')).toBe(false);
+      expect(tags.get('53')).toBe('710');
       expect(verifyCrc(res.body.qrCode)).toBe(true);
     });
 
