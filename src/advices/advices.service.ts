@@ -86,7 +86,9 @@ export class AdvicesService {
   ): Promise<JsonObject | null> {
     const previous = await this.advices.find(id);
     if (!previous) return null;
-    if (previous.kind !== kind || previous.contentHash !== hash || previous.clientId !== clientId) {
+    // Another retailer's advice id: refused without a word about that retailer's payment (SPEC §3).
+    if (previous.clientId !== clientId) throw new DuplicateRecordError('Advice id already used');
+    if (previous.kind !== kind || previous.contentHash !== hash) {
       throw new DuplicateRecordError('Advice id reused with other content', { originalId: previous.requestId });
     }
     if (previous.answerStatus === 404) throw notFound(body as unknown as BasicAdviceDto);

@@ -300,6 +300,17 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     expect((await confirm(aPaymentConfirmation(paid.id))).status).toBe(202);
   });
 
+  it("another retailer reusing an advice id → 400 DUPLICATE_RECORD that names nothing of the first retailer's payment", async () => {
+    const paid = await approved(4810);
+    const advice = aPaymentConfirmation(paid.id);
+    expect((await confirm(advice)).status).toBe(202);
+    const theirs = aPaymentConfirmation(randomUUID(), { id: advice.id });
+    const error = expectErrorDetail(await confirm(theirs, OTHER_RETAILER), 400, 'DUPLICATE_RECORD');
+    expect(error.originalId).not.toBe(paid.id);
+    expect(JSON.stringify(error)).not.toContain(paid.id);
+    expect(JSON.stringify(error)).not.toContain(paid.tranId);
+  });
+
   it('confirmation after reversal → 400 ACCOUNT_ALREADY_SETTLED', async () => {
     const paid = await approved(4900);
     expect((await reverse(aPaymentReversal(paid.id))).status).toBe(202);
