@@ -51,7 +51,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   // Protocol answers are never cached or revalidated: no ETag hash of every body.
   app.set('etag', false);
-  app.set('trust proxy', config.env.tls.disabled ? 'loopback, linklocal, uniquelocal' : false);
+  app.set('trust proxy', config.env.trustProxy);
   app.use(jsonBody(config.env.bodyLimitBytes));
   // After the body parser: a request's log context takes the tranId from its body.
   installRequestLogging(app, log);

@@ -27,6 +27,7 @@ describe('environment variables (SPEC §3, §9)', () => {
       bodyLimitBytes: 65536,
       logLevel: 'info',
       opsAuth: 'open',
+      trustProxy: false,
     });
   });
 
@@ -49,6 +50,7 @@ describe('environment variables (SPEC §3, §9)', () => {
       BODY_LIMIT_BYTES: '1024',
       LOG_LEVEL: 'debug',
       INSTANCE_ID: 'hub-a',
+      TRUST_PROXY: '10.0.0.1',
     });
     expect(env).toEqual({
       nodeEnv: 'production',
@@ -63,7 +65,24 @@ describe('environment variables (SPEC §3, §9)', () => {
       logLevel: 'debug',
       instanceId: 'hub-a',
       opsAuth: 'operator',
+      trustProxy: ['10.0.0.1'],
     });
+  });
+
+  it('TRUST_PROXY: private ranges with TLS_DISABLED, none with TLS, or the list given', () => {
+    expect(loadEnv({ TLS_DISABLED: 'true' }).trustProxy).toEqual(['loopback', 'linklocal', 'uniquelocal']);
+    expect(loadEnv({}).trustProxy).toBe(false);
+    expect(loadEnv({ TLS_DISABLED: 'true', TRUST_PROXY: 'none' }).trustProxy).toBe(false);
+    expect(loadEnv({ TLS_DISABLED: 'true', TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,::1' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '192.168.0.0/16',
+      '::1',
+    ]);
+    const wrong =
+      'TRUST_PROXY: must be none, or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses and CIDR ranges';
+    for (const bad of ['everyone', '10.0.0.0/33', '10.0.0.1/8/1', 'none,loopback', '300.1.1.1']) {
+      expect(problems({ TRUST_PROXY: bad })).toEqual([wrong]);
+    }
   });
 
   it('OPS_AUTH: open by default outside production, operator in production, either when set', () => {

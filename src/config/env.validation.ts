@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, formatIssuePath } from '@app/config/load-hub-config';
 
@@ -43,6 +44,13 @@ export interface EnvConfig {
    * operator in production (SPEC §11).
    */
   opsAuth: (typeof OPS_AUTH_MODES)[number];
+  /**
+   * TRUST_PROXY: the proxies whose `X-Forwarded-For` gives a client's address
+   * (login throttling per address, SPEC §3), for express's `trust proxy`.
+   * Default: loopback and private addresses with TLS_DISABLED (a
+   * TLS-terminating proxy in front), none otherwise. `none` trusts none.
+   */
+  trustProxy: string[] | false;
 }
 
 /** Storage selected by DATABASE_URL (SPEC §9). */
@@ -145,6 +153,16 @@ const envSchema = z
         .enum(OPS_AUTH_MODES, { errorMap: () => ({ message: `must be one of ${OPS_AUTH_MODES.join(', ')}` }) })
         .optional(),
     ),
+    TRUST_PROXY: optionalText.pipe(
+      z
+        .string()
+        .transform((text) => text.split(',').map((item) => item.trim()))
+        .refine(
+          (items) => (items.length === 1 && items[0] === 'none') || items.every(isProxyAddress),
+          'must be none, or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses and CIDR ranges',
+        )
+        .optional(),
+    ),
   })
   .superRefine((e, ctx) => {
     const problem = (variable: string, message: string) =>
@@ -197,5 +215,24 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     ...(e.INSTANCE_ID !== undefined && { instanceId: e.INSTANCE_ID }),
     // Metrics and readiness tell an outsider a lot about traffic; production closes them by default.
     opsAuth: e.OPS_AUTH ?? (e.NODE_ENV === 'production' ? 'operator' : 'open'),
+    trustProxy: trustedProxies(e.TRUST_PROXY, e.TLS_DISABLED),
   };
+}
+
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `loopback`, an IP address, or `address/prefix` with a prefix the address family allows. */
+function isProxyAddress(item: string): boolean {
+  if (PROXY_PRESETS.has(item)) return true;
+  const [address, prefix, extra] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+function trustedProxies(given: string[] | undefined, tlsDisabled: boolean): string[] | false {
+  if (given) return given.length === 1 && given[0] === 'none' ? false : given;
+  return tlsDisabled ? ['loopback', 'linklocal', 'uniquelocal'] : false;
 }
