@@ -76,7 +76,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   private async send(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
     const retailer = payment.request as unknown as PaymentRequestDto;
     const registered = this.partners.get(payment.partnerId ?? '');
-    const scan = claimed ?? (await this.storedScan(payment.id));
+    const scan = claimed ?? (await this.storedScan(payment.id).catch((error: unknown) => this.notSent(payment, error)));
     const partner = {
       id: payment.partnerId ?? '',
       name: scan ? scan.partnerName : (retailer.partner?.name ?? ''),
@@ -123,6 +123,18 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   }
 
   /**
+   * Storage failed before the payment went upstream: nothing was sent, but the
+   * payment is SENDING and holds its QR code, so it is closed the way an
+   * unknown outcome is (a reversal the partner will answer 404, which counts
+   * as done) and the retailer gets a definite failure.
+   */
+  private notSent(payment: Payment, error: unknown): never {
+    this.logger.error(`payment ${payment.id}: not sent, storage failed (${(error as Error).message})`);
+    this.abandon(payment, null, 0);
+    throw new UpstreamUnavailableError(payment.tranId);
+  }
+
+  /**
    * Queues the timeout reversal of a payment whose outcome could not be
    * recorded, retrying with capped backoff while storage is down. If the hub
    * stops first, the payment is still SENDING in storage, and start-up (or
@@ -130,7 +142,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
    * A write reported as failed may have committed: an approval recorded that
    * way, not yet settled, is reversed too, since the retailer was told "failed".
    */
-  private abandon(payment: Payment, upstream: JsonObject, attempt: number): void {
+  private abandon(payment: Payment, upstream: JsonObject | null, attempt: number): void {
     this.abandonTimers.delete(payment.id);
     if (this.stopping) return;
     const retry = (error: unknown) => {
@@ -147,7 +159,8 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       await this.qrCodes.lock(em, payment.tranId);
       const current = await this.payments.find(payment.id, em);
       if (current?.state === 'SENDING') {
-        const changes: Partial<Payment> = { state: 'UNKNOWN', upstreamRequest: masked(upstream), updatedAt: now };
+        const changes: Partial<Payment> = { state: 'UNKNOWN', updatedAt: now };
+        if (upstream) changes.upstreamRequest = masked(upstream);
         if (await this.payments.transition(em, payment.id, 'SENDING', changes)) {
           await this.queueReversal(em, { ...current, ...changes }, 'TIMEOUT', now);
         }

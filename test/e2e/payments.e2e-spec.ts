@@ -6,6 +6,7 @@ import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import { Database } from '@app/persistence/database';
 import { PaymentsRepository } from '@app/payments/payments.repository';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
+import { ScansRepository } from '@app/scans/scans.repository';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { FakeClock } from '../utils/fake-clock';
 import { createQr, Post, poster, waitFor } from '../utils/flows';
@@ -418,6 +419,27 @@ describe('pay (SPEC §5)', () => {
       expect(lockFailures).toBe(0);
       expect((await store.payment(body.id))?.state).toBe('UNKNOWN');
       expect((await store.outbox(body.id)).map((e) => e.kind)).toEqual(['REVERSAL']);
+    });
+
+    it('storage fails before the payment goes upstream → 503, nothing sent, and the payment no longer holds its QR code', async () => {
+      const tranId = await createQr(post, 2830);
+      const body = aPay(tranId, 2830, { partner: { id: WALLET.id, name: 'Wallet A' } });
+      const scans = hub.app.get(ScansRepository);
+      const forPayment = scans.forPayment.bind(scans);
+      jest
+        .spyOn(scans, 'forPayment')
+        .mockImplementation((id, ...rest) =>
+          id === body.id ? Promise.reject(storageDown()) : forPayment(id, ...rest),
+        );
+      expectErrorDetail(await send(body), 503, 'UPSTREAM_UNAVAILABLE');
+      expect(upstreamPayments(tranId)).toHaveLength(0);
+      await waitFor('the payment closed', async () =>
+        (await store.payment(body.id))?.state === 'UNKNOWN' ? true : undefined,
+      );
+      expect((await store.outbox(body.id)).map((e) => e.kind)).toEqual(['REVERSAL']);
+      // The code is free again: the retailer may try once more.
+      jest.restoreAllMocks();
+      expect((await send(aPay(tranId, 2830, { partner: { id: WALLET.id, name: 'Wallet A' } }))).status).toBe(201);
     });
 
     it('the approval commits but the write is reported as failed → 503, and the approved payment is reversed', async () => {
