@@ -81,6 +81,23 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     return paid;
   }
 
+  /**
+   * A payment of `amount` cents (cents 92: the partner answers after 300 ms)
+   * that the partner has received and not yet answered.
+   */
+  async function inFlight(amount: number) {
+    const tranId = await createQr(post, amount);
+    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(amount) } });
+    const answer = post('/qr/v1/payments', body, RETAILER);
+    answer.catch(() => undefined);
+    await store.untilPaymentState(body.id, 'WAITING_SCAN');
+    expect((await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET)).status).toBe(202);
+    const sent = await waitFor('the payment at the partner', () =>
+      partnerCalls(partner, '/payments').find((m) => m.tranId === tranId),
+    );
+    return { tranId, body, answer, sent };
+  }
+
   const confirm = (body: PaymentConfirmationDto, auth: Credentials = RETAILER) =>
     post('/qr/v1/payments/confirmations', body, auth);
   const reverse = (body: PaymentReversalDto, auth: Credentials = RETAILER) =>
@@ -368,16 +385,8 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
   });
 
   it('reversal while the payment is in flight upstream → 202, and once the partner approves the approval is reversed upstream', async () => {
-    const tranId = await createQr(post, 5492);
-    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(5492) } });
-    const answer = post('/qr/v1/payments', body, RETAILER);
-    answer.catch(() => undefined);
-    await store.untilPaymentState(body.id, 'WAITING_SCAN');
-    expect((await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET)).status).toBe(202);
     // The partner has the payment and answers only after 300 ms (cents 92).
-    const sent = await waitFor('the payment at the partner', () =>
-      partnerCalls(partner, '/payments').find((m) => m.tranId === tranId),
-    );
+    const { body, answer, sent } = await inFlight(5492);
     const reversal = aPaymentReversal(body.id, { reversalReason: 'TIMEOUT' });
     const res = await reverse(reversal);
     expect(res.status).toBe(202);
@@ -400,16 +409,7 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
   });
 
   it('confirmation after a reversal accepted while the payment was in flight → 400 ACCOUNT_ALREADY_SETTLED, also before the partner answers', async () => {
-    const tranId = await createQr(post, 5392);
-    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(5392) } });
-    const answer = post('/qr/v1/payments', body, RETAILER);
-    answer.catch(() => undefined);
-    await store.untilPaymentState(body.id, 'WAITING_SCAN');
-    expect((await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET)).status).toBe(202);
-    // Cents 92: the partner answers only after 300 ms.
-    await waitFor('the payment at the partner', () =>
-      partnerCalls(partner, '/payments').find((m) => m.tranId === tranId),
-    );
+    const { body, answer } = await inFlight(5392);
     expect((await reverse(aPaymentReversal(body.id))).status).toBe(202);
     const early = expectErrorDetail(await confirm(aPaymentConfirmation(body.id)), 400, 'ACCOUNT_ALREADY_SETTLED');
     expect(early.originalId).toBe(body.id);
@@ -419,16 +419,9 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
   });
 
   it('reversal of a payment in flight with approvedAmount above the amount asked for → 400 INVALID_AMOUNT, and the payment goes on', async () => {
-    const tranId = await createQr(post, 5393);
-    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(5393) } });
-    const answer = post('/qr/v1/payments', body, RETAILER);
-    answer.catch(() => undefined);
-    await store.untilPaymentState(body.id, 'WAITING_SCAN');
-    expect((await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET)).status).toBe(202);
-    await waitFor('the payment at the partner', () =>
-      partnerCalls(partner, '/payments').find((m) => m.tranId === tranId),
-    );
-    const tooMuch = aPaymentReversal(body.id, { amounts: { approvedAmount: zar(5394) } });
+    const { body, answer } = await inFlight(5592);
+    const tooMuch = aPaymentReversal(body.id, { amounts: { approvedAmount: zar(5593) } });
+    expect((await store.payment(body.id))?.state).toBe('SENDING');
     const error = expectErrorDetail(await reverse(tooMuch), 400, 'INVALID_AMOUNT');
     expect(error.originalId).toBe(body.id);
     expect((await answer).status).toBe(201);
