@@ -81,16 +81,22 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     return paid;
   }
 
-  /**
-   * A payment of `amount` cents (cents 92: the partner answers after 300 ms)
-   * that the partner has received and not yet answered.
-   */
-  async function inFlight(amount: number) {
+  /** A payment of `amount` cents held by the hub, waiting for its scan. */
+  async function waiting(amount: number) {
     const tranId = await createQr(post, amount);
     const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(amount) } });
     const answer = post('/qr/v1/payments', body, RETAILER);
     answer.catch(() => undefined);
     await store.untilPaymentState(body.id, 'WAITING_SCAN');
+    return { tranId, body, answer };
+  }
+
+  /**
+   * A payment of `amount` cents (cents 92: the partner answers after 300 ms)
+   * that the partner has received and not yet answered.
+   */
+  async function inFlight(amount: number) {
+    const { tranId, body, answer } = await waiting(amount);
     expect((await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET)).status).toBe(202);
     const sent = await waitFor('the payment at the partner', () =>
       partnerCalls(partner, '/payments').find((m) => m.tranId === tranId),
@@ -261,11 +267,7 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
   });
 
   it('reversal of a payment still waiting for its scan → 202: the payment is closed and nothing goes upstream', async () => {
-    const tranId = await createQr(post, 4680);
-    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(4680) } });
-    const answer = post('/qr/v1/payments', body, RETAILER);
-    answer.catch(() => undefined);
-    await store.untilPaymentState(body.id, 'WAITING_SCAN');
+    const { tranId, body, answer } = await waiting(4680);
     expect((await reverse(aPaymentReversal(body.id))).status).toBe(202);
     // docs/decisions.md: closed at once; the held pay is answered, a later scan declined.
     expectErrorDetail(await answer, 400, 'NO_SCAN_RECEIVED');
@@ -433,11 +435,7 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
   });
 
   it("confirmation of a payment closed by the retailer's reversal while it waited for its scan → 400 ACCOUNT_ALREADY_SETTLED", async () => {
-    const tranId = await createQr(post, 4690);
-    const body = aPaymentRequest(tranId, { amounts: { requestAmount: zar(4690) } });
-    const answer = post('/qr/v1/payments', body, RETAILER);
-    answer.catch(() => undefined);
-    await store.untilPaymentState(body.id, 'WAITING_SCAN');
+    const { body, answer } = await waiting(4690);
     expect((await reverse(aPaymentReversal(body.id))).status).toBe(202);
     expectErrorDetail(await answer, 400, 'NO_SCAN_RECEIVED');
     expectErrorDetail(await confirm(aPaymentConfirmation(body.id)), 400, 'ACCOUNT_ALREADY_SETTLED');
