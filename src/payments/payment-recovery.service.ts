@@ -51,11 +51,7 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
               closed++;
             return;
           }
-          const changes = { state: 'UNKNOWN' as const, updatedAt: now };
-          if (await this.payments.transition(em, payment.id, 'SENDING', changes)) {
-            await this.router.queueReversal(em, { ...payment, ...changes }, 'TIMEOUT', now);
-            reversed++;
-          }
+          if (await this.router.markUnknown(em, payment, null, now)) reversed++;
         });
       }
       const released = await this.outbox.releaseLeasesOf(await this.instance.stoppedIds());

@@ -56,7 +56,8 @@ export class PaymentRouter implements BeforeApplicationShutdown {
 
   /**
    * Runs `work` (a payment on its way upstream, from the moment its wait
-   * ended) as one that shutdown waits for (SPEC §10: calls in flight finish).
+   * ended, `route` included) as one that shutdown waits for (SPEC §10: calls
+   * in flight finish).
    */
   settling<T>(work: () => Promise<T>): Promise<T> {
     const running = work();
@@ -68,12 +69,11 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     return running;
   }
 
-  /** @param claimed the scan that released the payment, when it was accepted on this instance. */
-  route(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
-    return this.settling(() => this.send(payment, claimed));
-  }
-
-  private async send(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
+  /**
+   * Call it within `settling`.
+   * @param claimed the scan that released the payment, when it was accepted on this instance.
+   */
+  async route(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
     const retailer = payment.request as unknown as PaymentRequestDto;
     const registered = this.partners.get(payment.partnerId ?? '');
     const scan = claimed ?? (await this.storedScan(payment.id).catch((error: unknown) => this.notSent(payment, error)));
@@ -159,11 +159,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       await this.qrCodes.lock(em, payment.tranId);
       const current = await this.payments.find(payment.id, em);
       if (current?.state === 'SENDING') {
-        const changes: Partial<Payment> = { state: 'UNKNOWN', updatedAt: now };
-        if (upstream) changes.upstreamRequest = masked(upstream);
-        if (await this.payments.transition(em, payment.id, 'SENDING', changes)) {
-          await this.queueReversal(em, { ...current, ...changes }, 'TIMEOUT', now);
-        }
+        await this.markUnknown(em, current, upstream, now);
       } else if (current?.state === 'APPROVED' && current.settlement === 'NONE') {
         if (await this.payments.settle(em, payment.id, 'REVERSED', now)) {
           await this.queueReversal(em, { ...current, settlement: 'REVERSED' }, 'TIMEOUT', now);
@@ -266,21 +262,30 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   /** Unknown outcome: the hub owns the clean-up (SPEC §5.5) — a timeout reversal, stored before we answer. */
   private async giveUp(payment: Payment, upstream: JsonObject): Promise<never> {
     const now = this.clock.now();
-    await this.db.transaction(async (em) => {
-      const changes: Partial<Payment> = { state: 'UNKNOWN', upstreamRequest: masked(upstream), updatedAt: now };
-      if (await this.payments.transition(em, payment.id, 'SENDING', changes)) {
-        await this.queueReversal(em, { ...payment, ...changes }, 'TIMEOUT', now);
-      }
-    });
+    await this.db.transaction((em) => this.markUnknown(em, payment, upstream, now));
     this.forwarder.wake();
     throw new UpstreamUnavailableError(payment.tranId);
+  }
+
+  /**
+   * A payment in flight whose outcome the hub does not know (SPEC §5.5, §10):
+   * SENDING → UNKNOWN with its timeout reversal queued, in the caller's
+   * transaction; false when it was no longer SENDING.
+   * @param upstream what was sent, kept (masked) on the payment; null if nothing was
+   */
+  async markUnknown(em: EntityManager, payment: Payment, upstream: JsonObject | null, now: number): Promise<boolean> {
+    const changes: Partial<Payment> = { state: 'UNKNOWN', updatedAt: now };
+    if (upstream) changes.upstreamRequest = masked(upstream);
+    if (!(await this.payments.transition(em, payment.id, 'SENDING', changes))) return false;
+    await this.queueReversal(em, { ...payment, ...changes }, 'TIMEOUT', now);
+    return true;
   }
 
   /**
    * Queues the hub's own reversal of a payment (timeout), or the retailer's
    * reversal that arrived while the payment was in flight (`sourceAdviceId`).
    */
-  async queueReversal(
+  private async queueReversal(
     em: EntityManager,
     payment: Payment,
     reason: string,

@@ -61,7 +61,8 @@ export class PaymentsService {
     }
     if (payment.state !== 'WAITING_SCAN') {
       this.waiter.end(payment.id, 'scanned');
-      return this.router.route(payment);
+      const direct = payment;
+      return this.router.settling(() => this.router.route(direct));
     }
     onDisconnect(() => this.waiter.end(payment.id, 'disconnected'));
     const result = await waiting;

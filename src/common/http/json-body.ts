@@ -3,7 +3,9 @@ import { json } from 'express';
 import { FormatError, HubError } from '@app/errors/hub-error';
 
 const BODY_ERROR = Symbol('hub:bodyError');
-type WithBodyError = Request & { [BODY_ERROR]?: HubError };
+/** Set when the raw body could hold a NUL, so only those bodies are walked for one. */
+const MAY_HOLD_NUL = Symbol('hub:mayHoldNul');
+type WithBodyError = Request & { [BODY_ERROR]?: HubError; [MAY_HOLD_NUL]?: boolean };
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -14,7 +16,16 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
  * request without credentials gets 401 whatever its body.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
-  const parse = json({ limit: limitBytes, type: JSON_TYPES, strict: true });
+  const parse = json({
+    limit: limitBytes,
+    type: JSON_TYPES,
+    strict: true,
+    // JSON can carry a NUL only as the escape \u0000 (a raw one is refused by the
+    // parser): a UTF-8 body without that text needs no walk. Other charsets are walked.
+    verify: (req, _res, buf, encoding) => {
+      (req as WithBodyError)[MAY_HOLD_NUL] = encoding.toLowerCase() !== 'utf-8' || buf.includes('\\u0000');
+    },
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     if (!hasBody(req)) return next();
     if (!req.is(JSON_TYPES)) {
@@ -23,7 +34,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
     }
     parse(req, res, (err?: unknown) => {
       if (err) (req as WithBodyError)[BODY_ERROR] = bodyParserError(err);
-      else if (containsNul(req.body)) {
+      else if ((req as WithBodyError)[MAY_HOLD_NUL] && containsNul(req.body)) {
         (req as WithBodyError)[BODY_ERROR] = new FormatError('Text must not contain U+0000');
       }
       next();
