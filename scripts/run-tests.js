@@ -8,8 +8,17 @@ const jest = require.resolve('jest/bin/jest');
 const extra = process.argv.slice(2);
 const runs = [
   // *.pg.e2e-spec.ts always use PostgreSQL (a shared store, a database to take down): run once, below.
-  { name: 'unit + e2e on SQLite', args: ['--testPathIgnorePatterns', '\\.pg\\.e2e-spec'], env: { TEST_DATABASE: 'sqlite' } },
-  { name: 'e2e on PostgreSQL', args: ['--selectProjects', 'e2e'], env: { TEST_DATABASE: 'postgres' } },
+  {
+    name: 'unit + e2e on SQLite',
+    args: ['--testPathIgnorePatterns', '\\.pg\\.e2e-spec'],
+    env: { TEST_DATABASE: 'sqlite' },
+  },
+  // *.sqlite.e2e-spec.ts test a rule of SQLite's own (one hub per file): run once, above.
+  {
+    name: 'e2e on PostgreSQL',
+    args: ['--selectProjects', 'e2e', '--testPathIgnorePatterns', '\\.sqlite\\.e2e-spec'],
+    env: { TEST_DATABASE: 'postgres' },
+  },
 ];
 
 // The crash and multi-instance tests run the compiled hub as real processes.

@@ -79,6 +79,12 @@ function maskValue(value: unknown, depth: number): unknown {
 
 /* Nest lists every module and route at start-up: useful when debugging, noise in production. */
 const FRAMEWORK_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+/*
+ * Nest's start-up failures (a database file in use, a database that cannot be
+ * reached): the error is thrown on to main.ts, which prints it as one line;
+ * the stack stays for debugging.
+ */
+const STARTUP_FAILURE = 'ExceptionHandler';
 
 /**
  * Nest's LoggerService on top of pino: every `new Logger(Context)` in the
@@ -116,7 +122,8 @@ export class PinoNestLogger implements LoggerService {
   private write(wanted: Level, message: unknown, params: unknown[]): void {
     const rest = [...params];
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
-    const level = wanted === 'info' && context && FRAMEWORK_CHATTER.has(context) ? 'debug' : wanted;
+    const quiet = wanted === 'info' ? context && FRAMEWORK_CHATTER.has(context) : context === STARTUP_FAILURE;
+    const level = quiet ? 'debug' : wanted;
     const logger = currentLogContext()?.logger ?? this.root;
     if (!logger.isLevelEnabled(level)) return;
     const stack = level === 'error' && typeof rest[0] === 'string' ? rest[0] : undefined;

@@ -34,7 +34,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
   async onApplicationBootstrap(): Promise<void> {
     const now = this.clock.now();
     await this.db.transaction(async (em) => {
-      // SQLite is one process by definition: every earlier instance is gone.
+      // SQLite is one process: this one holds the file's lock (SqliteFileLock), so every earlier instance is gone.
       if (!this.db.isPostgres) {
         await em.update(HubInstance, { stoppedAt: IsNull() }, { stoppedAt: now });
       }

@@ -1,4 +1,6 @@
+import type { Server } from 'node:net';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
 import { OutboxRepository } from '@app/advices/saf/outbox.repository';
@@ -13,8 +15,10 @@ const SWEEP_MS = HEARTBEAT_MS * 2;
  * Cleans up after hub instances that died (SPEC §10): a payment that was
  * waiting for its scan is closed (its retailer lost the connection and will
  * reverse), and one that was in flight upstream gets a timeout reversal.
- * Runs at start-up and then periodically, so it also covers instances that
- * die while others keep running.
+ * Runs once this hub listens and then periodically, so it also covers
+ * instances that die while others keep running. Only then: a process that
+ * cannot take the port (or, on SQLite, the database file: SqliteFileLock)
+ * never touches payments another hub still holds.
  */
 @Injectable()
 export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,10 +34,13 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
     private readonly forwarder: AdviceForwarder,
     private readonly instance: HubInstanceService,
     private readonly outbox: OutboxRepository,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.sweep();
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server || server.listening) void this.sweep();
+    else server.once('listening', () => void this.sweep());
   }
 
   /** One pass; returns how many payments were closed and reversed. */

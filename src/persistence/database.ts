@@ -1,7 +1,14 @@
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { SqliteFileLock } from './sqlite-file-lock';
 import type { WalCheckpointer } from './wal-checkpointer';
+
+/** What a SQLite file's hub holds besides the connection: the file's lock and its checkpoint thread. */
+export interface SqliteFileResources {
+  checkpointer: WalCheckpointer;
+  lock: SqliteFileLock;
+}
 
 /**
  * The one way services reach storage: every unit of work is a transaction.
@@ -17,7 +24,7 @@ export class Database {
 
   constructor(
     readonly dataSource: DataSource,
-    private readonly checkpointer: WalCheckpointer | null = null,
+    private readonly file: SqliteFileResources | null = null,
   ) {
     this.sqliteLock = dataSource.options.type === 'postgres' ? null : new Mutex();
   }
@@ -38,8 +45,10 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await this.checkpointer?.stop();
+    await this.file?.checkpointer.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    // Last: the file is free for another hub only once this one has let go of it.
+    this.file?.lock.release();
   }
 }
 

@@ -4,27 +4,39 @@ import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { dataSourceOptions } from './data-source';
 import { Database } from './database';
+import { SqliteFileLock } from './sqlite-file-lock';
 import { WalCheckpointer } from './wal-checkpointer';
 
 @Global()
 @Module({
   providers: [
     {
-      provide: DataSource,
+      // One hub per SQLite file, held before the database is read or written (docs/decisions.md).
+      provide: SqliteFileLock,
       inject: [AppConfig],
-      useFactory: async (config: AppConfig): Promise<DataSource> => {
+      useFactory: (config: AppConfig): SqliteFileLock | null => {
+        const target = parseDatabaseUrl(config.env.databaseUrl);
+        return target.type === 'sqlite' && target.file !== ':memory:' ? SqliteFileLock.acquire(target.file) : null;
+      },
+    },
+    {
+      provide: DataSource,
+      inject: [AppConfig, SqliteFileLock],
+      useFactory: async (config: AppConfig, lock: SqliteFileLock | null): Promise<DataSource> => {
         const dataSource = new DataSource(dataSourceOptions(parseDatabaseUrl(config.env.databaseUrl)));
-        return dataSource.initialize();
+        try {
+          return await dataSource.initialize();
+        } catch (error) {
+          lock?.release();
+          throw error;
+        }
       },
     },
     {
       provide: Database,
-      inject: [DataSource, AppConfig],
-      useFactory: (ds: DataSource, config: AppConfig) => {
-        const target = parseDatabaseUrl(config.env.databaseUrl);
-        const file = target.type === 'sqlite' && target.file !== ':memory:' ? target.file : null;
-        return new Database(ds, file ? new WalCheckpointer(file) : null);
-      },
+      inject: [DataSource, SqliteFileLock],
+      useFactory: (ds: DataSource, lock: SqliteFileLock | null) =>
+        new Database(ds, lock && { checkpointer: new WalCheckpointer(lock.file), lock }),
     },
   ],
   exports: [DataSource, Database],

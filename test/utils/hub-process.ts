@@ -44,12 +44,41 @@ export async function startHubProcess(
   port?: number,
   env: NodeJS.ProcessEnv = {},
 ): Promise<HubProcess> {
+  const chosen = port ?? (await freePort());
+  const hub = spawnHub(databaseUrl, config, chosen, env);
+  await waitListening(chosen, hub.output, hub.exited);
+  return {
+    baseUrl: `https://localhost:${chosen}`,
+    port: chosen,
+    child: hub.child,
+    output: hub.output,
+    kill: async (signal = 'SIGKILL') => {
+      if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill(signal);
+      return hub.exited;
+    },
+  };
+}
+
+/** Starts the hub as {@link startHubProcess} does and waits for it to exit by itself (a refused start). */
+export async function runHubProcessToExit(
+  databaseUrl: string,
+  config: TestHubConfigOptions,
+  env: NodeJS.ProcessEnv = {},
+  withinMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
+  const hub = spawnHub(databaseUrl, config, await freePort(), env);
+  const timer = setTimeout(() => hub.child.kill('SIGKILL'), withinMs);
+  const code = await hub.exited;
+  clearTimeout(timer);
+  return { code, output: hub.output() };
+}
+
+function spawnHub(databaseUrl: string, config: TestHubConfigOptions, port: number, env: NodeJS.ProcessEnv) {
   ensureBuilt();
   const tls = testTls();
   const dir = mkdtempSync(join(tmpdir(), 'qr-hub-proc-'));
   const configFile = join(dir, 'hub.yaml');
   writeFileSync(configFile, testHubConfigYaml(config));
-  const chosen = port ?? (await freePort());
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: {
@@ -57,7 +86,7 @@ export async function startHubProcess(
       ...TEST_ENV,
       HUB_CONFIG: configFile,
       DATABASE_URL: databaseUrl,
-      PORT: String(chosen),
+      PORT: String(port),
       HOST: '127.0.0.1',
       TLS_CERT_FILE: tls.certFile,
       TLS_KEY_FILE: tls.keyFile,
@@ -71,17 +100,7 @@ export async function startHubProcess(
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  await waitListening(chosen, () => output, exited);
-  return {
-    baseUrl: `https://localhost:${chosen}`,
-    port: chosen,
-    child,
-    output: () => output,
-    kill: async (signal = 'SIGKILL') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  return { child, exited, output: () => output };
 }
 
 async function waitListening(port: number, output: () => string, exited: Promise<number | null>): Promise<void> {
