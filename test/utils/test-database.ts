@@ -29,7 +29,7 @@ export async function createTestDatabase(kind = testDatabaseKind()): Promise<Tes
       kind,
       url: `sqlite:${file}`,
       drop: async () => {
-        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+        for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}.lock`]) rmSync(f, { force: true });
       },
     };
   }
