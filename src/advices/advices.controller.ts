@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { withIdsAsSent } from '@app/common/validation/message-id';
 import type { Request } from 'express';
 import { Roles } from '@app/auth/auth.decorators';
 import type { Principal } from '@app/auth/principal';
@@ -19,15 +20,18 @@ export class AdvicesController {
   @Post('confirmations')
   @HttpCode(202)
   @Roles('retailer')
-  confirm(@Body() advice: PaymentConfirmationDto, @Req() req: Request & { user: Principal }): Promise<JsonObject> {
-    return this.advices.accept('CONFIRMATION', advice, req.user.id);
+  async confirm(
+    @Body() advice: PaymentConfirmationDto,
+    @Req() req: Request & { user: Principal },
+  ): Promise<JsonObject> {
+    return withIdsAsSent(await this.advices.accept('CONFIRMATION', advice, req.user.id), req.body);
   }
 
   /** reversePayment (SPEC §7): 202 with the reversal echoed; 404 means nothing to reverse. */
   @Post('reversals')
   @HttpCode(202)
   @Roles('retailer')
-  reverse(@Body() advice: PaymentReversalDto, @Req() req: Request & { user: Principal }): Promise<JsonObject> {
-    return this.advices.accept('REVERSAL', advice, req.user.id);
+  async reverse(@Body() advice: PaymentReversalDto, @Req() req: Request & { user: Principal }): Promise<JsonObject> {
+    return withIdsAsSent(await this.advices.accept('REVERSAL', advice, req.user.id), req.body);
   }
 }

@@ -93,7 +93,10 @@ export function errorDetailFor(error: HubError, req: Request): ErrorDetail {
     errorType: error.errorType,
     errorMessage: tillMessage(error.message),
   };
-  const originalId = error.extra.originalId ?? usableId(bodyField(req, 'requestId'));
+  // The hub works with lower-case ids; the caller's own requestId is echoed as it was sent.
+  const sentRequestId = usableId(bodyField(req, 'requestId'));
+  const originalId =
+    sentRequestId?.toLowerCase() === error.extra.originalId ? sentRequestId : (error.extra.originalId ?? sentRequestId);
   if (originalId) detail.originalId = originalId;
   const tranId = error.extra.tranId ?? usableId(bodyField(req, 'tranId'));
   if (tranId) detail.tranId = tranId;

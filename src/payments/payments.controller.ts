@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { withIdsAsSent } from '@app/common/validation/message-id';
 import type { Request } from 'express';
 import { IdentityFrom, Roles } from '@app/auth/auth.decorators';
 import { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
@@ -14,12 +15,13 @@ export class PaymentsController {
   @HttpCode(201)
   @Roles('retailer')
   @IdentityFrom('client')
-  pay(@Body() request: PaymentRequestDto, @Req() req: Request): Promise<PaymentResponse> {
+  async pay(@Body() request: PaymentRequestDto, @Req() req: Request): Promise<PaymentResponse> {
     // The response closing before it was written means the retailer hung up.
-    return this.payments.pay(request, (onGone) => {
+    const answer = await this.payments.pay(request, (onGone) => {
       req.res?.once('close', () => {
         if (!req.res?.writableFinished) onGone();
       });
     });
+    return withIdsAsSent(answer, req.body);
   }
 }

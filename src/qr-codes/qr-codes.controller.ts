@@ -8,6 +8,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { withIdsAsSent } from '@app/common/validation/message-id';
 import type { Request, Response } from 'express';
 import { IdentityFrom, Roles } from '@app/auth/auth.decorators';
 import type { Principal } from '@app/auth/principal';
@@ -30,8 +31,8 @@ export class QrCodesController {
   @HttpCode(201)
   @Roles('retailer')
   @IdentityFrom('client')
-  create(@Body() request: CreateQrCodeRequestDto): Promise<CreateQrCodeResponse> {
-    return this.qrCodes.create(request);
+  async create(@Body() request: CreateQrCodeRequestDto, @Req() req: Request): Promise<CreateQrCodeResponse> {
+    return withIdsAsSent(await this.qrCodes.create(request), req.body);
   }
 
   /**

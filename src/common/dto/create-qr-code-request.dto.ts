@@ -1,16 +1,8 @@
+import { IsMessageId } from '@app/common/validation/message-id';
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { AmountsDto } from '@app/common/dto/amounts.dto';
 import { CustomerDto } from '@app/common/dto/customer.dto';
 import { ARRAY_MAX, FREE_TEXT_MAX, InstitutionDto } from '@app/common/dto/institution.dto';
@@ -23,8 +15,8 @@ import { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identifier.
  * code to show its customer (SPEC §4).
  */
 export class CreateQrCodeRequestDto {
-  /** The swagger calls it an RFC 4122 UUID, so a UUID is required (any version). */
-  @IsUUID('all')
+  /** A UUID-shaped id, any version and variant digits, compared case-insensitively. */
+  @IsMessageId()
   id!: string;
 
   /** RFC 3339 date-time as recorded by the sender. */

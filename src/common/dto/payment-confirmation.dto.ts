@@ -1,3 +1,4 @@
+import { IsMessageId } from '@app/common/validation/message-id';
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
@@ -7,7 +8,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   MaxLength,
   ValidateNested,
@@ -22,12 +22,12 @@ import { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identifier.
  * `PaymentConfirmation` is exactly this, `PaymentReversal` adds a reason.
  */
 export abstract class BasicAdviceDto {
-  /** This advice's own id: an RFC 4122 UUID. */
-  @IsUUID('all')
+  /** This advice's own id: UUID-shaped, compared case-insensitively. */
+  @IsMessageId()
   id!: string;
 
   /** The `id` of the `PaymentRequest` this advice settles. */
-  @IsUUID('all')
+  @IsMessageId()
   requestId!: string;
 
   @IsDateTime()

@@ -1,3 +1,4 @@
+import { IsMessageId } from '@app/common/validation/message-id';
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
@@ -8,7 +9,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   MaxLength,
   ValidateNested,
@@ -69,8 +69,8 @@ export const PARTNER_PAYMENT_TOKEN_MAX = 512;
  * by `tranId` (SPEC §5). The hub also sends this upstream to partners.
  */
 export class PaymentRequestDto {
-  /** The swagger calls it an RFC 4122 UUID, so a UUID is required (any version). */
-  @IsUUID('all')
+  /** A UUID-shaped id, any version and variant digits, compared case-insensitively. */
+  @IsMessageId()
   id!: string;
 
   @IsDateTime()

@@ -1,3 +1,4 @@
+import { IsMessageId } from '@app/common/validation/message-id';
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
@@ -7,7 +8,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   MaxLength,
   ValidateNested,
@@ -22,8 +22,8 @@ import { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identifier.
  * QR code for `tranId` (SPEC §6).
  */
 export class ScanNotificationDto {
-  /** The swagger calls it an RFC 4122 UUID, so a UUID is required (any version). */
-  @IsUUID('all')
+  /** A UUID-shaped id, any version and variant digits, compared case-insensitively. */
+  @IsMessageId()
   id!: string;
 
   @IsDateTime()
