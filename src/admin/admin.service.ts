@@ -1,3 +1,4 @@
+import { MESSAGE_ID } from '@app/common/validation/message-id';
 import { Injectable } from '@nestjs/common';
 import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
 import { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
@@ -47,7 +48,8 @@ export class AdminService {
     if (!query) throw new FormatError('q is required (a tranId or message id)');
     if (query.length > QUERY_MAX) throw new FormatError(`q is longer than ${QUERY_MAX} characters`);
     if (query.includes('\u0000')) throw new FormatError('q must not contain U+0000');
-    const found = await this.repo.locate(query);
+    // Message ids are stored lower-cased (docs/decisions.md); an operator may paste one in any case.
+    const found = await this.repo.locate(MESSAGE_ID.test(query) ? query.toLowerCase() : query);
     if (!found) throw new RecordNotFoundError('No transaction for this id');
     const records = await this.repo.records(found.tranId);
     return {
