@@ -9,6 +9,7 @@ import {
 } from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { createQr, Post, poster, scanWhenWaiting, waitFor } from '../utils/flows';
+import { getAs } from '../utils/operator-flows';
 import { partnerCalls, PartnerServer, startPartnerServer } from '../utils/partner-server';
 
 /**
