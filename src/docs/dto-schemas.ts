@@ -3,6 +3,7 @@ import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { LEDGER_AMOUNT_MAP, LedgerAmountDto } from '@app/common/dto/amounts.dto';
+import { IS_MESSAGE_ID } from '@app/common/validation/message-id';
 
 // class-transformer keeps its @Type metadata here; the package ships the module without typings.
 const { defaultMetadataStorage } =
@@ -24,11 +25,14 @@ export function definitionName(dto: DtoClass): string {
 
 /*
  * Our own validators, which the library cannot know: the date-time check is a
- * string of `format: date-time`, and the additionalAmounts map is the
- * swagger's `additionalProperties: LedgerAmount`.
+ * string of `format: date-time`, a message id is `format: uuid` (JSON
+ * Schema's uuid: the 8-4-4-4-12 hex shape in either case, as the hub
+ * accepts it), and the additionalAmounts map is the swagger's
+ * `additionalProperties: LedgerAmount`.
  */
 const CONVERTERS: ISchemaConverters = {
   isDateTime: { type: 'string', format: 'date-time' },
+  [IS_MESSAGE_ID]: { type: 'string', format: 'uuid' },
   [LEDGER_AMOUNT_MAP]: {
     type: 'object',
     additionalProperties: { $ref: `${SCHEMA_REF_PREFIX}${LedgerAmountDto.name}` },

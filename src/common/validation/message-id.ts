@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { Matches } from 'class-validator';
+import { ValidateBy } from 'class-validator';
 
 /**
  * A message id (`id`, `requestId`) in the shape the interface calls a UUID:
@@ -9,6 +9,9 @@ import { Matches } from 'class-validator';
  */
 export const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The validator's name; the API document shows it as `format: uuid` (src/docs/dto-schemas.ts). */
+export const IS_MESSAGE_ID = 'isMessageId';
+
 /**
  * Validates a message id and lower-cases it: ids compare case-insensitively,
  * so the hub stores, looks up and hashes only the lower-case form. Answers
@@ -16,7 +19,13 @@ export const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
  */
 export function IsMessageId(): PropertyDecorator {
   const lower = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value));
-  const shape = Matches(MESSAGE_ID, { message: '$property must be a UUID' });
+  const shape = ValidateBy({
+    name: IS_MESSAGE_ID,
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && MESSAGE_ID.test(value),
+      defaultMessage: () => '$property must be a UUID',
+    },
+  });
   return (target: object, key: string | symbol) => {
     lower(target, key);
     shape(target, key);
