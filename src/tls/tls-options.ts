@@ -14,6 +14,12 @@ import type { EnvConfig } from '@app/config/env.validation';
 export function resolveTlsOptions(env: EnvConfig, logger = new Logger('TLS')): HttpsOptions | undefined {
   if (env.tls.disabled) {
     logger.warn('TLS_DISABLED=true: serving plain HTTP; put a TLS-terminating proxy in front');
+    if (!env.trustProxyGiven) {
+      logger.warn(
+        'TRUST_PROXY is not set: X-Forwarded-For is trusted from loopback and private addresses; ' +
+          "set TRUST_PROXY to your proxy's address (or none)",
+      );
+    }
     return undefined;
   }
   const base: HttpsOptions = {}; // Node's default minimum is TLS 1.2
