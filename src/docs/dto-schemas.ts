@@ -3,6 +3,7 @@ import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { LEDGER_AMOUNT_MAP, LedgerAmountDto } from '@app/common/dto/amounts.dto';
+import { DATE_TIME_MAX } from '@app/common/validation/date-time';
 
 // class-transformer keeps its @Type metadata here; the package ships the module without typings.
 const { defaultMetadataStorage } =
@@ -28,7 +29,7 @@ export function definitionName(dto: DtoClass): string {
  * swagger's `additionalProperties: LedgerAmount`.
  */
 const CONVERTERS: ISchemaConverters = {
-  isDateTime: { type: 'string', format: 'date-time' },
+  isDateTime: { type: 'string', format: 'date-time', maxLength: DATE_TIME_MAX },
   [LEDGER_AMOUNT_MAP]: {
     type: 'object',
     additionalProperties: { $ref: `${SCHEMA_REF_PREFIX}${LedgerAmountDto.name}` },

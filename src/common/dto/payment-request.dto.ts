@@ -1,18 +1,8 @@
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
+import { Length, MaxLength } from '@app/common/validation/length';
 import { AmountsDto } from '@app/common/dto/amounts.dto';
 import { ARRAY_MAX, FREE_TEXT_MAX, InstitutionDto } from '@app/common/dto/institution.dto';
 import { OriginatorDto } from '@app/common/dto/originator.dto';
