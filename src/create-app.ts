@@ -11,6 +11,7 @@ import { Clock } from './clock/clock';
 import { AppConfig } from './config/app-config';
 import { jsonBody } from './common/http/json-body';
 import { installRequestLogging } from './common/http/request-logging';
+import { requestTargetLimit } from './common/http/request-target';
 import { CredentialsService } from './auth/credentials.service';
 import { opsAccess } from './auth/ops-access';
 import { HubMetrics } from './metrics/hub-metrics';
@@ -52,6 +53,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Protocol answers are never cached or revalidated: no ETag hash of every body.
   app.set('etag', false);
   app.set('trust proxy', config.env.trustProxy);
+  // First: nothing reads a request's path before its length is known to be bounded.
+  app.use(requestTargetLimit(log));
   app.use(jsonBody(config.env.bodyLimitBytes));
   // After the body parser: a request's log context takes the tranId from its body.
   installRequestLogging(app, log);

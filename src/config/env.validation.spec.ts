@@ -28,6 +28,7 @@ describe('environment variables (SPEC §3, §9)', () => {
       logLevel: 'info',
       opsAuth: 'open',
       trustProxy: false,
+      trustProxyGiven: false,
     });
   });
 
@@ -66,7 +67,14 @@ describe('environment variables (SPEC §3, §9)', () => {
       instanceId: 'hub-a',
       opsAuth: 'operator',
       trustProxy: ['10.0.0.1'],
+      trustProxyGiven: true,
     });
+  });
+
+  it('TRUST_PROXY: says whether it was given, so production can refuse the TLS_DISABLED default', () => {
+    expect(loadEnv({ TLS_DISABLED: 'true' }).trustProxyGiven).toBe(false);
+    expect(loadEnv({ TLS_DISABLED: 'true', TRUST_PROXY: 'none' }).trustProxyGiven).toBe(true);
+    expect(loadEnv({ TLS_DISABLED: 'true', TRUST_PROXY: ' ' }).trustProxyGiven).toBe(false);
   });
 
   it('TRUST_PROXY: private ranges with TLS_DISABLED, none with TLS, or the list given', () => {

@@ -51,6 +51,8 @@ export interface EnvConfig {
    * TLS-terminating proxy in front), none otherwise. `none` trusts none.
    */
   trustProxy: string[] | false;
+  /** Whether TRUST_PROXY was set; production with TLS_DISABLED refuses the default (SPEC §3). */
+  trustProxyGiven: boolean;
 }
 
 /** Storage selected by DATABASE_URL (SPEC §9). */
@@ -216,6 +218,7 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     // Metrics and readiness tell an outsider a lot about traffic; production closes them by default.
     opsAuth: e.OPS_AUTH ?? (e.NODE_ENV === 'production' ? 'operator' : 'open'),
     trustProxy: trustedProxies(e.TRUST_PROXY, e.TLS_DISABLED),
+    trustProxyGiven: e.TRUST_PROXY !== undefined,
   };
 }
 

@@ -98,8 +98,17 @@ const text = z
   .trim()
   .min(1, 'must not be empty');
 
-/* Ids are Basic-auth usernames (SPEC §3), which cannot hold ':'. */
-const id = text.pipe(z.string().regex(/^[^\s:]+$/, "must not contain spaces or ':' (it is a Basic-auth username)"));
+/*
+ * Ids are Basic-auth usernames (SPEC §3), which cannot hold ':', and the
+ * `client.id` / `partner.id` of messages, which are at most 256 characters.
+ */
+const ID_MAX = 256;
+const id = text.pipe(
+  z
+    .string()
+    .regex(/^[^\s:]+$/, "must not contain spaces or ':' (it is a Basic-auth username)")
+    .refine((value) => [...value].length <= ID_MAX, `must be at most ${ID_MAX} characters`),
+);
 
 function int(min: number, max: number) {
   const range = `must be a whole number from ${min} to ${max}`;

@@ -229,6 +229,15 @@ partners:                        # where payments scanned by a partner go
     expect(problems(doc)).toEqual([expect.stringMatching(/^institutions\[1\]\.password\.hash: is not a valid scrypt/)]);
   });
 
+  it('refuses ids longer than the 256 characters a message may carry as client.id or partner.id', () => {
+    const doc = base();
+    const institutions = doc.institutions as Record<string, unknown>[];
+    institutions[0].id = 'a'.repeat(256);
+    expect(() => parse(doc)).not.toThrow();
+    institutions[0].id = 'a'.repeat(257);
+    expect(problems(doc)).toEqual([expect.stringMatching(/^institutions\[0\]\.id: must be at most 256 characters/)]);
+  });
+
   it('refuses unquoted numeric ids, which YAML would turn into numbers', () => {
     const text = stringify(base()).replace('id: shop', 'id: 01234');
     expect(problems(text)).toEqual([expect.stringMatching(/^institutions\[0\]\.id: must be a string \(quote it/)]);

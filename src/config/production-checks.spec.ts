@@ -10,7 +10,12 @@ const DEMO_PATH = resolve(__dirname, '../../config/hub.yaml');
 const PROD_ENV = loadEnv({ NODE_ENV: 'production', TLS_CERT_FILE: '/tls/cert.pem', TLS_KEY_FILE: '/tls/key.pem' });
 
 /** A production-like config; `retailerPassword` is the retailer's secret as written in YAML. */
-function config(retailerPassword: unknown, env: NodeJS.ProcessEnv = {}, partnerTls: unknown = {}): HubConfig {
+function config(
+  retailerPassword: unknown,
+  env: NodeJS.ProcessEnv = {},
+  partnerTls: unknown = {},
+  extraPartners: unknown[] = [],
+): HubConfig {
   const doc = {
     institutions: [
       { id: 'shop-17', name: 'Shop 17', role: 'retailer', password: retailerPassword },
@@ -25,6 +30,7 @@ function config(retailerPassword: unknown, env: NodeJS.ProcessEnv = {}, partnerT
         password: { env: 'WALLET_OUT' },
         tls: partnerTls,
       },
+      ...extraPartners,
     ],
   };
   return parseHubConfig(stringify(doc), {
@@ -48,7 +54,7 @@ describe('production refusals (SPEC §3)', () => {
     await expect(assertProductionReady(loadHubConfig(DEMO_PATH, {}), loadEnv({}))).resolves.toBeUndefined();
   });
 
-  it('refuses the demo config: demo passwords and no certificate', async () => {
+  it('refuses the demo config: demo passwords, no certificate, the sandbox wallet', async () => {
     const cfg = { ...loadHubConfig(DEMO_PATH, {}), sourcePath: '/etc/hub/hub.yaml' };
     const lines = await refusal(cfg, loadEnv({ NODE_ENV: 'production' }));
     expect(lines).toEqual([
@@ -56,6 +62,7 @@ describe('production refusals (SPEC §3)', () => {
       expect.stringMatching(/^institutions\[0\]\.password: '1234' uses a public demo password/),
       expect.stringMatching(/^institutions\[1\]\.password: 'sandbox' uses a public demo password/),
       expect.stringMatching(/^institutions\[2\]\.password: 'ops' uses a public demo password/),
+      expect.stringMatching(/^partners\[0\]\.connector: 'sandbox' uses the sandbox connector/),
     ]);
   });
 
@@ -81,9 +88,27 @@ describe('production refusals (SPEC §3)', () => {
   it('accepts a proper production config', async () => {
     const cfg = config({ hash: await hashPassword('a-real-retailer-secret') });
     await expect(assertProductionReady(cfg, PROD_ENV)).resolves.toBeUndefined();
-    // Behind a TLS-terminating proxy no certificate is needed.
+    // Behind a TLS-terminating proxy no certificate is needed, but the proxy is named.
     await expect(
-      assertProductionReady(cfg, loadEnv({ NODE_ENV: 'production', TLS_DISABLED: 'true' })),
+      assertProductionReady(cfg, loadEnv({ NODE_ENV: 'production', TLS_DISABLED: 'true', TRUST_PROXY: '10.0.0.5' })),
     ).resolves.toBeUndefined();
+    await expect(
+      assertProductionReady(cfg, loadEnv({ NODE_ENV: 'production', TLS_DISABLED: 'true', TRUST_PROXY: 'none' })),
+    ).resolves.toBeUndefined();
+  });
+
+  it('refuses TLS_DISABLED without an explicit TRUST_PROXY (the default trusts every private address)', async () => {
+    const cfg = config({ hash: await hashPassword('a-real-retailer-secret') });
+    expect(await refusal(cfg, loadEnv({ NODE_ENV: 'production', TLS_DISABLED: 'true' }))).toEqual([
+      expect.stringMatching(/^TRUST_PROXY: must be set in production when TLS_DISABLED=true/),
+    ]);
+  });
+
+  it('refuses a partner on the sandbox connector (a simulated wallet that approves everything)', async () => {
+    const sandbox = { id: 'play', connector: 'sandbox' };
+    const cfg = config({ hash: await hashPassword('a-real-retailer-secret') }, {}, {}, [sandbox]);
+    expect(await refusal(cfg)).toEqual([
+      expect.stringMatching(/^partners\[1\]\.connector: 'play' uses the sandbox connector, a simulated wallet/),
+    ]);
   });
 });

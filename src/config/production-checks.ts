@@ -3,12 +3,19 @@ import { DEMO_PASSWORDS } from '@app/config/demo-credentials';
 import { EnvConfig } from '@app/config/env.validation';
 import { ConfigError, HubConfig, InstitutionConfig } from '@app/config/load-hub-config';
 
+/** The simulated wallet's connector name (src/partners/connectors/sandbox). */
+const SANDBOX_CONNECTOR = 'sandbox';
+
 /**
  * In production mode (`NODE_ENV=production`) refuses to start (SPEC §3) when:
  * TLS is on but no certificate/key is configured (the self-signed fallback is
  * for development); any institution uses a demo password, as plaintext or as
- * a hash of it (so a hash copied from the demo config is caught too); or any
- * partner turns off upstream certificate checks. Throws one
+ * a hash of it (so a hash copied from the demo config is caught too); TLS is
+ * off and TRUST_PROXY is not set (the default trusts `X-Forwarded-For` from
+ * every private address, so a client there could pick the address the login
+ * throttle counts); any partner turns off upstream certificate checks; or any
+ * partner uses the `sandbox` connector (a simulated wallet that approves
+ * every payment). Throws one
  * {@link ConfigError} listing every problem; outside production it does nothing.
  */
 export async function assertProductionReady(cfg: HubConfig, env: EnvConfig): Promise<void> {
@@ -22,6 +29,12 @@ export async function assertProductionReady(cfg: HubConfig, env: EnvConfig): Pro
     );
   }
 
+  if (env.tls.disabled && !env.trustProxyGiven) {
+    problems.push(
+      'TRUST_PROXY: must be set in production when TLS_DISABLED=true (the address of the TLS-terminating proxy, or none)',
+    );
+  }
+
   const demoUsers = await Promise.all(cfg.institutions.map(usesDemoPassword));
   cfg.institutions.forEach((inst, i) => {
     if (demoUsers[i]) {
@@ -32,6 +45,11 @@ export async function assertProductionReady(cfg: HubConfig, env: EnvConfig): Pro
   cfg.partners.forEach((p, i) => {
     if (!p.tls.rejectUnauthorized) {
       problems.push(`partners[${i}].tls.rejectUnauthorized: must not be false in production; give tls.caFile instead`);
+    }
+    if (p.connector === SANDBOX_CONNECTOR) {
+      problems.push(
+        `partners[${i}].connector: '${p.id}' uses the sandbox connector, a simulated wallet that approves every payment; not allowed in production`,
+      );
     }
   });
 

@@ -28,7 +28,7 @@ const error = (description: string): DocumentedResponse => ({ description, schem
 
 /** The interface's own failure answers, shared by all five operations. */
 const PROTOCOL_FAILURES = {
-  400: error('Bad Request: FORMAT_ERROR with every violation, or a business decline'),
+  400: error('Bad Request: FORMAT_ERROR with its violations (at most 50 listed), or a business decline'),
   500: error('Internal Server Error: outcome unknown'),
   503: error('Service Unavailable: nothing was done'),
   504: error('Gateway Timeout: outcome unknown'),

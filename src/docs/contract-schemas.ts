@@ -80,7 +80,8 @@ function errorDetailSchema(): SchemaObject {
       errorType: { type: 'string', enum: [...ERROR_TYPES] },
       errorMessage: { type: 'string', maxLength: ERROR_MESSAGE_MAX, description: 'Fit for a till operator' },
       detailMessage: {
-        description: 'FORMAT_ERROR: every violation; otherwise details for operators',
+        description:
+          'FORMAT_ERROR: every violation (the first 50, then one entry counting the rest); otherwise details for operators',
         oneOf: [{ type: 'array', items: schemaRef('FieldViolation') }, { type: 'object' }],
       },
       providerErrorCode: { type: 'string', description: "The partner's own code, relayed" },

@@ -3,6 +3,7 @@ import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { LEDGER_AMOUNT_MAP, LedgerAmountDto } from '@app/common/dto/amounts.dto';
+import { DATE_TIME_MAX } from '@app/common/validation/date-time';
 import { IS_MESSAGE_ID } from '@app/common/validation/message-id';
 
 // class-transformer keeps its @Type metadata here; the package ships the module without typings.
@@ -31,7 +32,7 @@ export function definitionName(dto: DtoClass): string {
  * `additionalProperties: LedgerAmount`.
  */
 const CONVERTERS: ISchemaConverters = {
-  isDateTime: { type: 'string', format: 'date-time' },
+  isDateTime: { type: 'string', format: 'date-time', maxLength: DATE_TIME_MAX },
   [IS_MESSAGE_ID]: { type: 'string', format: 'uuid' },
   [LEDGER_AMOUNT_MAP]: {
     type: 'object',

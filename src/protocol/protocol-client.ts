@@ -12,6 +12,7 @@ import { Pool } from 'undici';
 import type { ErrorDetail } from '@app/errors/error-detail';
 import { ErrorType, isErrorType } from '@app/errors/error-type';
 import { classifyStatus, DEFAULT_TIMEOUT_MS, MessageKind, OutcomeClass } from '@app/protocol/outcome';
+import { trimTrailingSlashes } from '@app/common/text';
 
 /** A JSON object as read off the wire. */
 export type JsonBody = Record<string, unknown>;
@@ -99,7 +100,7 @@ export class ProtocolHttpClient {
 
   constructor(options: ProtocolClientOptions) {
     const url = new URL(options.baseUrl);
-    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.basePath = trimTrailingSlashes(url.pathname);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.peerLabel = options.peerLabel ?? 'Server';
     this.now = options.now ?? Date.now;

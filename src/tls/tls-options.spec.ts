@@ -47,4 +47,14 @@ describe('TLS options (SPEC §3)', () => {
     expect(resolveTlsOptions(loadEnv({ TLS_DISABLED: 'true' }), said)).toBeUndefined();
     expect(said.lines[0]).toMatch(/plain HTTP/);
   });
+
+  it('with TLS_DISABLED and no TRUST_PROXY outside production, warns that private addresses are trusted', () => {
+    const said = new Said();
+    resolveTlsOptions(loadEnv({ TLS_DISABLED: 'true' }), said);
+    expect(said.lines[1]).toMatch(/^TRUST_PROXY is not set: X-Forwarded-For is trusted from loopback and private/);
+
+    const quiet = new Said();
+    resolveTlsOptions(loadEnv({ TLS_DISABLED: 'true', TRUST_PROXY: '10.0.0.5' }), quiet);
+    expect(quiet.lines).toHaveLength(1);
+  });
 });

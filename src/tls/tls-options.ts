@@ -1,9 +1,31 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HttpsOptions } from '@nestjs/common/interfaces/external/https-options.interface';
+import type { SecureVersion } from 'node:tls';
+import type { HttpsOptions as NestHttpsOptions } from '@nestjs/common/interfaces/external/https-options.interface';
 import { Logger } from '@nestjs/common';
 import { generate } from 'selfsigned';
 import type { EnvConfig } from '@app/config/env.validation';
+
+/** Nest's type lacks the minimum protocol version, which Node's TLS server takes. */
+export type HttpsOptions = NestHttpsOptions & { minVersion?: SecureVersion };
+
+/**
+ * Mozilla's "intermediate" profile: TLS 1.2 only with ECDHE key exchange
+ * (forward secrecy) and AEAD ciphers (no CBC, no SHA-1 MAC); TLS 1.3 with
+ * its three standard suites. Node takes both lists from `ciphers`, and an
+ * entry-free TLS 1.3 part would switch TLS 1.3 off, so the suites are named.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
 
 /**
  * HTTPS options for the hub (SPEC §3): the configured certificate, optional
@@ -14,9 +36,15 @@ import type { EnvConfig } from '@app/config/env.validation';
 export function resolveTlsOptions(env: EnvConfig, logger = new Logger('TLS')): HttpsOptions | undefined {
   if (env.tls.disabled) {
     logger.warn('TLS_DISABLED=true: serving plain HTTP; put a TLS-terminating proxy in front');
+    if (!env.trustProxyGiven) {
+      logger.warn(
+        'TRUST_PROXY is not set: X-Forwarded-For is trusted from loopback and private addresses; ' +
+          "set TRUST_PROXY to your proxy's address (or none)",
+      );
+    }
     return undefined;
   }
-  const base: HttpsOptions = {}; // Node's default minimum is TLS 1.2
+  const base: HttpsOptions = { minVersion: 'TLSv1.2', ciphers: TLS_CIPHERS };
   if (env.tls.caFile) {
     base.ca = readFileSync(env.tls.caFile);
     base.requestCert = env.tls.requireClientCert;

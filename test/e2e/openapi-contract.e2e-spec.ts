@@ -57,6 +57,11 @@ const ALLOWED_DIFFERENCES: string[] = [
     'PaymentReversal.tranId',
     'ScanNotification.tranId',
   ].flatMap(tranIdBounds),
+  // decisions.md: date-times are at most 64 characters (expiryDate is kept as sent in a column of that size).
+  ...['CreateQrCodeRequest', 'CreateQrCodeResponse', 'PaymentRequest', 'PaymentResponse', 'ScanNotification']
+    .concat(['PaymentConfirmation', 'PaymentReversal'])
+    .map((message) => `${message}.time maxLength: - → 64`),
+  'Customer.dateOfBirth maxLength: - → 64',
   // RFC 5322 addresses longer than SMTP can carry (254) are refused.
   'Customer.emailAddress maxLength: - → 254',
   // SPEC §4 / decisions.md: expiryDate is the RFC 3339 string the interface's prose describes,

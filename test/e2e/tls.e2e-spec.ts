@@ -1,3 +1,4 @@
+import { connect, TLSSocket } from 'node:tls';
 import request from 'supertest';
 import { RETAILER } from '../factories/hub-config.factory';
 import { aCreateQrCodeRequest } from '../factories/messages.factory';
@@ -35,5 +36,69 @@ describe('mutual TLS (SPEC §3)', () => {
     await expect(createQr().then((r) => r.status)).rejects.toThrow(
       /certificate required|socket hang up|ECONNRESET|EPROTO|alert/i,
     );
+  });
+});
+
+/**
+ * SPEC §3, the "intermediate" TLS profile: TLS 1.2 only with ECDHE key
+ * exchange and AEAD ciphers (forward secrecy, no CBC or SHA-1 MACs), TLS 1.3
+ * with Node's suites; nothing older than TLS 1.2.
+ */
+describe('TLS protocol versions and cipher suites (SPEC §3)', () => {
+  const tls = testTls();
+  let hub: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    hub = await createTestApp();
+    port = Number(new URL(hub.baseUrl).port);
+  });
+  afterAll(() => hub?.close());
+
+  /** The negotiated protocol and cipher, or the handshake error. */
+  function handshake(options: {
+    ciphers?: string;
+    minVersion?: 'TLSv1' | 'TLSv1.2';
+    maxVersion?: 'TLSv1.1' | 'TLSv1.2';
+  }) {
+    return new Promise<{ protocol: string | null; cipher: string }>((resolve, reject) => {
+      const socket: TLSSocket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: tls.cert, ...options });
+      socket.once('secureConnect', () => {
+        resolve({ protocol: socket.getProtocol(), cipher: socket.getCipher().name });
+        socket.end();
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  it.each(['AES128-SHA', 'AES128-GCM-SHA256', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384'])(
+    'refuses a TLS 1.2 client that offers only %s (no forward secrecy or no AEAD)',
+    async (cipher) => {
+      await expect(handshake({ ciphers: cipher, maxVersion: 'TLSv1.2' })).rejects.toThrow(
+        /handshake failure|no shared cipher|alert|ECONNRESET/i,
+      );
+    },
+  );
+
+  it.each(['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305'])(
+    'serves a TLS 1.2 client offering %s',
+    async (cipher) => {
+      await expect(handshake({ ciphers: cipher, maxVersion: 'TLSv1.2' })).resolves.toEqual({
+        protocol: 'TLSv1.2',
+        cipher,
+      });
+    },
+  );
+
+  it('serves TLS 1.3 with its default suites', async () => {
+    const { protocol, cipher } = await handshake({});
+    expect(protocol).toBe('TLSv1.3');
+    expect(cipher).toMatch(/^TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$/);
+  });
+
+  it('refuses TLS 1.1', async () => {
+    await expect(
+      handshake({ minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }),
+    ).rejects.toThrow(/protocol version|alert|ECONNRESET|unsupported protocol/i);
   });
 });

@@ -515,6 +515,39 @@ describe('message validation (SPEC §2)', () => {
       ],
     ]);
 
+    it('21,000 empty identifiers (a 63 KB body) → one violation on the array, a small answer', async () => {
+      const body = JSON.stringify(aPaymentRequest(TRAN_ID, { thirdPartyIdentifiers: Array(21_000).fill({}) }));
+      expect(body.length).toBeLessThan(64 * 1024);
+      const res = await hub.raw().post('/qr/v1/payments').auth(RETAILER.id, RETAILER.password).type('json').send(body);
+      const violations = expectViolations(res);
+      expect(violations).toEqual([
+        {
+          messageProperty: 'PaymentRequest',
+          field: 'thirdPartyIdentifiers',
+          error: 'thirdPartyIdentifiers must contain no more than 50 elements',
+          invalidValue: 'array',
+        },
+      ]);
+      expect(res.text.length).toBeLessThan(1_000);
+    });
+
+    it('more than 50 violations: the first 50 are listed, then one entry says how many more', async () => {
+      const res = await send('pay', aPaymentRequest(TRAN_ID, { thirdPartyIdentifiers: Array(50).fill({}) }));
+      const violations = expectViolations(res);
+      expect(violations).toHaveLength(51);
+      expect(violations.slice(0, 2).map((v) => v.field)).toEqual([
+        'thirdPartyIdentifiers[0].institutionId',
+        'thirdPartyIdentifiers[0].transactionIdentifier',
+      ]);
+      expect(violations[50]).toEqual({
+        messageProperty: 'PaymentRequest',
+        field: '',
+        error: '50 more violations not listed',
+        invalidValue: null,
+      });
+      expect(res.text.length).toBeLessThan(16 * 1024);
+    });
+
     it('an empty thirdPartyIdentifiers array is valid where the field is required', async () => {
       const res = await send('confirmPayment', aPaymentConfirmation(randomUUID(), { thirdPartyIdentifiers: [] }));
       expectErrorDetail(res, 404, 'UNABLE_TO_LOCATE_RECORD');

@@ -1,7 +1,8 @@
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsEmail, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { MaxLength } from '@app/common/validation/length';
 import { FREE_TEXT_MAX } from '@app/common/dto/institution.dto';
 
 /** Swagger `Address`; its unanchored patterns are anchored so they constrain the whole value. */

@@ -1,4 +1,5 @@
-import { IsString, MaxLength } from 'class-validator';
+import { IsString } from 'class-validator';
+import { MaxLength } from '@app/common/validation/length';
 
 /**
  * Generous cap on free-text strings the swagger leaves unbounded (ids, stan,

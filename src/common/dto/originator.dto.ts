@@ -1,6 +1,7 @@
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { Length, MaxLength } from '@app/common/validation/length';
 import { InstitutionDto } from '@app/common/dto/institution.dto';
 
 /** Swagger `MerchantName`: name and location as printed/encoded (EMVCo tags 59/60). */

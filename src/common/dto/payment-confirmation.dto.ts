@@ -2,16 +2,8 @@ import { IsMessageId } from '@app/common/validation/message-id';
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { Length, MaxLength } from '@app/common/validation/length';
 import { AmountsDto } from '@app/common/dto/amounts.dto';
 import { ARRAY_MAX, FREE_TEXT_MAX, InstitutionDto } from '@app/common/dto/institution.dto';
 import { TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';

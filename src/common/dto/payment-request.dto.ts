@@ -2,17 +2,8 @@ import { IsMessageId } from '@app/common/validation/message-id';
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { Length, MaxLength } from '@app/common/validation/length';
 import { AmountsDto } from '@app/common/dto/amounts.dto';
 import { ARRAY_MAX, FREE_TEXT_MAX, InstitutionDto } from '@app/common/dto/institution.dto';
 import { OriginatorDto } from '@app/common/dto/originator.dto';

@@ -1,7 +1,8 @@
 import { IsDateTime } from '@app/common/validation/date-time';
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { MaxLength } from '@app/common/validation/length';
 import { LedgerAmountDto } from '@app/common/dto/amounts.dto';
 import { FREE_TEXT_MAX } from '@app/common/dto/institution.dto';
 

@@ -11,10 +11,10 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MaxLength } from '@app/common/validation/length';
 import { ARRAY_MAX, FREE_TEXT_MAX } from '@app/common/dto/institution.dto';
 
 const INT32_MAX = 2_147_483_647;

@@ -1,6 +1,7 @@
 import 'reflect-metadata'; // @Type/@Transform read design-time metadata when the class is defined
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { MaxLength } from '@app/common/validation/length';
 import { LedgerAmountDto } from '@app/common/dto/amounts.dto';
 
 /** Swagger `Tender.accountType` (unlike `srcAccType`/`destAccType`, it has no GIFT_CARD). */

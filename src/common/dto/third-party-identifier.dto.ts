@@ -1,4 +1,5 @@
-import { IsString, MaxLength } from 'class-validator';
+import { IsString } from 'class-validator';
+import { MaxLength } from '@app/common/validation/length';
 import { FREE_TEXT_MAX } from '@app/common/dto/institution.dto';
 
 /**

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { trimTrailingSlashes } from '@app/common/text';
 
 const OPERATIONS: Record<string, string> = {
   '/qr/v1/qrCodes': 'createQrCode',
@@ -13,7 +14,9 @@ const QR_CODE_IMAGE = /^\/qr\/v1\/qrCodes\/[^/]+\/image$/;
 
 /** The interface operation a request is for (SPEC §1), or null outside the protocol. */
 export function operationOf(req: Request): string | null {
-  const path = (req.originalUrl ?? req.url).split('?')[0].replace(/\/+$/, '');
+  const target = req.originalUrl ?? req.url;
+  const query = target.indexOf('?');
+  const path = trimTrailingSlashes(query === -1 ? target : target.slice(0, query));
   if (OPERATIONS[path] && req.method === 'POST') return OPERATIONS[path];
   if (QR_CODE_IMAGE.test(path) && (req.method === 'GET' || req.method === 'HEAD')) return 'qrCodeImage';
   if (path.startsWith('/qr/v1/')) return 'unknown';

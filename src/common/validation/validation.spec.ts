@@ -8,11 +8,14 @@ import {
   flattenValidationErrors,
   FORMAT_ERROR_MESSAGE,
   MAX_BODY_DEPTH,
+  MAX_LISTED_VIOLATIONS,
   messageNameOf,
 } from '@app/common/validation/validation';
 import { ERROR_MESSAGE_MAX, FieldViolation } from '@app/errors/error-detail';
 import { ErrorType } from '@app/errors/error-type';
 import { FormatError } from '@app/errors/hub-error';
+import { ARRAY_MAX } from '@app/common/dto/institution.dto';
+import { contractSchemas } from '@app/docs/contract-schemas';
 import { aPaymentRequest, aScanNotification } from '../../../test/factories/messages.factory';
 
 const TRAN_ID = 'f82d7f64feea4f2ab24da94aaf5c2941';
@@ -199,6 +202,43 @@ describe('MessageValidationPipe', () => {
     await pipe.transform(body, { type: 'body', metatype: PaymentRequestDto });
     expect(body).toHaveProperty('extra', 1);
     expect(body).toHaveProperty('rrn', null);
+  });
+
+  it('reports an oversized array once and validates none of its items', async () => {
+    const found = await violationsOf(aPaymentRequest(TRAN_ID, { thirdPartyIdentifiers: Array(1_000).fill({}) }));
+    expect(found).toEqual([
+      {
+        messageProperty: 'PaymentRequest',
+        field: 'thirdPartyIdentifiers',
+        error: `thirdPartyIdentifiers must contain no more than ${ARRAY_MAX} elements`,
+        invalidValue: 'array',
+      },
+    ]);
+  });
+
+  it(`lists the first ${MAX_LISTED_VIOLATIONS} violations, then one entry counting the rest`, async () => {
+    const found = await violationsOf(aPaymentRequest(TRAN_ID, { thirdPartyIdentifiers: Array(ARRAY_MAX).fill({}) }));
+    expect(found).toHaveLength(MAX_LISTED_VIOLATIONS + 1);
+    expect(found[0].field).toBe('thirdPartyIdentifiers[0].institutionId');
+    expect(found[MAX_LISTED_VIOLATIONS]).toEqual({
+      messageProperty: 'PaymentRequest',
+      field: '',
+      error: `${2 * ARRAY_MAX - MAX_LISTED_VIOLATIONS} more violations not listed`,
+      invalidValue: null,
+    });
+  });
+
+  it(`caps every array of every message at ${ARRAY_MAX} items (the body normalisation relies on it)`, () => {
+    const arrays = Object.entries(contractSchemas()).flatMap(([name, schema]) =>
+      Object.entries(schema.properties ?? {})
+        .filter(([, property]) => 'type' in property && property.type === 'array')
+        .map(([key, property]) => [`${name}.${key}`, 'maxItems' in property ? property.maxItems : undefined]),
+    );
+    expect(arrays.length).toBeGreaterThan(5);
+    // PaymentResponse.tenders is built by the hub and read from partners, never a request body.
+    for (const [path, maxItems] of arrays.filter(([path]) => path !== 'PaymentResponse.tenders')) {
+      expect({ path, maxItems }).toEqual({ path, maxItems: ARRAY_MAX });
+    }
   });
 
   it('leaves parameters without a DTO alone', async () => {

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 import { LEDGER_AMOUNT_MAP, ledgerAmountMapViolations } from '@app/common/dto/amounts.dto';
+import { ARRAY_MAX } from '@app/common/dto/institution.dto';
 import { FieldViolation } from '@app/errors/error-detail';
 import { FormatError } from '@app/errors/hub-error';
 
@@ -14,6 +15,14 @@ export const INVALID_VALUE_MAX = 100;
  * and surface as a 500 instead of a FORMAT_ERROR.
  */
 export const MAX_BODY_DEPTH = 32;
+/**
+ * Most violations listed in one `detailMessage`; one more entry then says how
+ * many were left out. A 64 KiB body of empty array items once gave a 6.6 MB
+ * answer of 42,001 violations.
+ */
+export const MAX_LISTED_VIOLATIONS = 50;
+/** class-validator's name for `@ArrayMaxSize`. */
+const ARRAY_MAX_SIZE = 'arrayMaxSize';
 
 /** Fields whose rejected value must not be echoed (and so end up in logs) in full (SPEC §3). */
 const SECRET_FIELDS: Record<string, (value: string) => string> = {
@@ -98,6 +107,8 @@ export function flattenValidationErrors(errors: ValidationError[], messageName: 
           );
         }
       }
+      // An oversized array is one violation; what its items hold is beside the point.
+      if (error.constraints?.[ARRAY_MAX_SIZE] !== undefined) continue;
       if (error.children && error.children.length > 0) walk(error.children, path, error.value);
     }
   };
@@ -105,12 +116,28 @@ export function flattenValidationErrors(errors: ValidationError[], messageName: 
   return violations;
 }
 
+/** The first {@link MAX_LISTED_VIOLATIONS} violations and, if there were more, one entry counting the rest. */
+export function listedViolations(violations: FieldViolation[], messageName: string): FieldViolation[] {
+  if (violations.length <= MAX_LISTED_VIOLATIONS) return violations;
+  const more = violations.length - MAX_LISTED_VIOLATIONS;
+  const rest: FieldViolation = {
+    messageProperty: messageName,
+    field: '',
+    error: `${more} more violation${more === 1 ? '' : 's'} not listed`,
+    invalidValue: null,
+  };
+  return [...violations.slice(0, MAX_LISTED_VIOLATIONS), rest];
+}
+
 /**
  * The request body as the DTOs should see it: JSON `null` properties dropped
  * (Jackson-based clients send `"rrn": null` for "absent"; dropping them keeps
  * optional fields either set or `undefined`, and a required field that is
  * null is reported as missing), prototype-reaching keys dropped, nesting
- * bounded. Returns a copy; the raw body is left as received.
+ * bounded, arrays cut after one item more than any message allows (every
+ * DTO array is capped at `ARRAY_MAX`, so the cut array still fails that cap,
+ * and at most one item past it is validated). Returns a copy; the raw body
+ * is left as received.
  */
 function normalizeBody(body: unknown, messageName: string): Record<string, unknown> {
   if (!isPlainObject(body)) {
@@ -127,7 +154,8 @@ function normalizeBody(body: unknown, messageName: string): Record<string, unkno
       throw new FormatError(FORMAT_ERROR_MESSAGE, [violation(messageName, pathText(), error, value)]);
     }
     if (Array.isArray(value)) {
-      return value.map((item, i) => {
+      const kept = value.length > ARRAY_MAX ? value.slice(0, ARRAY_MAX + 1) : value;
+      return kept.map((item, i) => {
         stack.push(i);
         const out = copy(item, depth + 1);
         stack.pop();
@@ -188,7 +216,8 @@ export class MessageValidationPipe extends ValidationPipe {
       return await super.transform(input, metadata);
     } catch (error: unknown) {
       if (error instanceof ValidationFailure) {
-        throw new FormatError(FORMAT_ERROR_MESSAGE, flattenValidationErrors(error.errors, messageName));
+        const violations = flattenValidationErrors(error.errors, messageName);
+        throw new FormatError(FORMAT_ERROR_MESSAGE, listedViolations(violations, messageName));
       }
       throw error;
     }
