@@ -17,6 +17,7 @@ import { FallbackModule } from './common/http/fallback.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { AdminModule } from './admin/admin.module';
+import { RetentionModule } from './retention/retention.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         AdminModule,
+        RetentionModule,
         FallbackModule,
       ],
     };

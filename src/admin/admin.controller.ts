@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@
 import type { Request } from 'express';
 import { Roles } from '@app/auth/auth.decorators';
 import type { Principal } from '@app/auth/principal';
+import { RetentionOverview, RetentionStats } from '@app/retention/retention-stats';
 import { OutboxEntryView, OutboxOverview, TransactionView } from './admin-views';
 import { AdminService } from './admin.service';
 import { SameOriginGuard } from './same-origin.guard';
@@ -16,7 +17,10 @@ type OperatorRequest = Request & { user: Principal };
 @Controller('admin/v1')
 @Roles('operator')
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly retention: RetentionStats,
+  ) {}
 
   /** A transaction's timeline, found by its tranId or any message id that belongs to it. */
   @Get('transactions')
@@ -28,6 +32,12 @@ export class AdminController {
   @Get('outbox')
   outbox(): Promise<OutboxOverview> {
     return this.admin.outbox();
+  }
+
+  /** The retention policy, the oldest record kept per kind, and this instance's last purge. */
+  @Get('retention')
+  retentionOverview(): Promise<RetentionOverview> {
+    return this.retention.overview();
   }
 
   /** A parked advice goes back to the queue, due now. */

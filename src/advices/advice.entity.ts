@@ -11,6 +11,8 @@ export type AdviceKind = 'CONFIRMATION' | 'REVERSAL';
  */
 @Entity('advices')
 @Index('idx_advices_request_id', ['requestId'])
+@Index('idx_advices_created_at', ['createdAt', 'id'])
+@Index('idx_advices_payment_id', ['paymentId'])
 export class Advice {
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 64 })
   id!: string;

@@ -7,6 +7,7 @@ export type AuditDirection = 'IN' | 'OUT' | 'LATE' | 'ADMIN';
 @Entity('audit_messages')
 @Index('idx_audit_tran_id', ['tranId'])
 @Index('idx_audit_message_id', ['messageId'])
+@Index('idx_audit_created_at', ['createdAt', 'seq'])
 export class AuditMessage {
   @PrimaryGeneratedColumn({ name: 'seq' })
   seq!: number;

@@ -35,10 +35,31 @@ export interface HubConfig {
   qr: { providerId: string; templateTag: number; defaultTtlSeconds: number };
   timeouts: { scanWaitMs: number; partnerTimeoutMs: number; earlyScanGraceMs: number; retailerTimeoutMs: number };
   saf: { initialDelayMs: number; maxDelayMs: number; leaseMs: number; batchSize: number };
+  retention: RetentionConfig;
   institutions: InstitutionConfig[];
   partners: PartnerConfig[];
   /** The file this was loaded from (absolute when loaded with `loadHubConfig`). */
   sourcePath: string;
+}
+
+/**
+ * How long finished records are kept before the purge deletes them, in days;
+ * null keeps them forever (`forever` in the file). See docs/decisions.md, "Retention".
+ */
+export interface RetentionConfig {
+  /** `audit_messages` rows. */
+  auditDays: number | null;
+  /** Finished payments with their scans, advices, outbox rows and delivery attempts; unmatched scans and advices. */
+  paymentsDays: number | null;
+  /** QR codes past their expiry that no kept payment or scan names. */
+  qrCodesDays: number | null;
+  /** Rows of hub instances stopped (or silent) this long. */
+  instancesDays: number | null;
+  purgeIntervalMinutes: number;
+  /** Rows per purge statement (one short transaction each). */
+  batchSize: number;
+  /** Pause between two batches, so traffic gets the database in between. */
+  batchPauseMs: number;
 }
 
 /** What the schema needs from outside: env vars for `{ env: NAME }` and a way to read CA files. */
@@ -255,6 +276,23 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
     }
   });
 
+  const days = z.unknown().transform((d, issues): number | null => {
+    if (d === 'forever') return null;
+    if (typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= 36_500) return d;
+    custom(issues, [], 'must be a whole number of days from 1 to 36500, or forever');
+    return z.NEVER;
+  });
+  // Defaults and why: docs/decisions.md, "Retention".
+  const retention = strictSection({
+    auditDays: days.default(90),
+    paymentsDays: days.default(400),
+    qrCodesDays: days.default(90),
+    instancesDays: days.default(30),
+    purgeIntervalMinutes: int(1, 10_080).default(60),
+    batchSize: int(1, 10_000).default(500),
+    batchPauseMs: int(0, 60_000).default(100),
+  });
+
   return strictSection(
     {
       hub: strictSection({ institutionId: id.default('qr-hub'), name: text.default('QR Hub') }).default({}),
@@ -269,6 +307,7 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       }).default({}),
       timeouts: timeouts.default({}),
       saf: saf.default({}),
+      retention: retention.default({}),
       institutions: z
         .array(institution, {
           required_error: 'Required (list who may call the hub)',
@@ -281,7 +320,7 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
         .default([])
         .superRefine(uniqueIds('partner')),
     },
-    { typeMessage: 'must be a YAML mapping with hub, qr, timeouts, saf, institutions and partners' },
+    { typeMessage: 'must be a YAML mapping with hub, qr, timeouts, saf, retention, institutions and partners' },
   )
     .superRefine((c, issues) => {
       const { scanWaitMs, retailerTimeoutMs } = c.timeouts;

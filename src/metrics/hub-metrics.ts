@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { OutboxStats, PartnerOutboxStats } from '@app/advices/saf/outbox-stats';
 import { AppConfig } from '@app/config/app-config';
 import { ScanWaiter } from '@app/payments/scan-waiter.service';
+import { OldestRecord, RetentionStats } from '@app/retention/retention-stats';
 
 /** How a partner call ended (SPEC §2's status table, as the connector classified it). */
 export type PartnerCallOutcome = 'successful' | 'failed' | 'unknown';
@@ -28,6 +29,7 @@ export class HubMetrics implements OnModuleDestroy {
   readonly registry = new Registry();
   private readonly logger = new Logger(HubMetrics.name);
   private outboxSnapshot?: { at: number; stats: Promise<PartnerOutboxStats[]> };
+  private oldestSnapshot?: { at: number; stats: Promise<OldestRecord[]> };
 
   readonly requests = new Counter({
     name: 'qrhub_http_requests_total',
@@ -63,6 +65,7 @@ export class HubMetrics implements OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly waiter: ScanWaiter,
     private readonly outbox: OutboxStats,
+    private readonly retention: RetentionStats,
   ) {
     collectDefaultMetrics({ register: this.registry });
     const waiting = this.waiter;
@@ -85,6 +88,7 @@ export class HubMetrics implements OnModuleDestroy {
       'Advices a partner refused for good, parked for an operator',
       (s) => s.parked,
     );
+    this.retentionMetrics();
   }
 
   /** Everything in the Prometheus text format. */
@@ -126,6 +130,48 @@ export class HubMetrics implements OnModuleDestroy {
           this.reset();
           logger.warn(`outbox metrics unavailable: ${(error as Error).message}`);
         }
+      },
+    });
+  }
+
+  /**
+   * The oldest record kept per kind (from the shared database: every instance
+   * reports the same) and the rows this instance's purges deleted.
+   */
+  private retentionMetrics(): void {
+    const read = (): Promise<OldestRecord[]> => {
+      const now = Date.now();
+      if (!this.oldestSnapshot || now - this.oldestSnapshot.at > OUTBOX_SNAPSHOT_MS) {
+        this.oldestSnapshot = { at: now, stats: withTimeout(this.retention.oldest(), OUTBOX_QUERY_TIMEOUT_MS) };
+      }
+      return this.oldestSnapshot.stats;
+    };
+    const logger = this.logger;
+    new Gauge({
+      name: 'qrhub_oldest_record_age_seconds',
+      help: 'Age of the oldest record still kept, by kind (retention policy; 0 when there is none)',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      async collect() {
+        try {
+          const oldest = await read();
+          this.reset();
+          for (const o of oldest) this.set({ kind: o.kind }, o.oldestAgeSeconds ?? 0);
+        } catch (error) {
+          this.reset();
+          logger.warn(`retention metrics unavailable: ${(error as Error).message}`);
+        }
+      },
+    });
+    const retention = this.retention;
+    new Counter({
+      name: 'qrhub_retention_deleted_total',
+      help: 'Rows the retention purge deleted on this instance, by table',
+      labelNames: ['table'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [table, n] of Object.entries(retention.deletedTotals)) this.inc({ table }, n);
       },
     });
   }

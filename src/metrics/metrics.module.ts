@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { PaymentsModule } from '@app/payments/payments.module';
+import { RetentionModule } from '@app/retention/retention.module';
 import { HubMetrics } from './hub-metrics';
 import { MetricsController } from './metrics.controller';
 
 /** Prometheus metrics (SPEC §11); global so the partner registry can time its calls. */
 @Global()
 @Module({
-  imports: [PaymentsModule],
+  imports: [PaymentsModule, RetentionModule],
   controllers: [MetricsController],
   providers: [HubMetrics],
   exports: [HubMetrics],

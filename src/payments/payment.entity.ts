@@ -14,6 +14,7 @@ export type Settlement = 'NONE' | 'CONFIRMED' | 'REVERSED';
 @Entity('payments')
 @Index('idx_payments_tran_id', ['tranId'])
 @Index('idx_payments_state', ['state'])
+@Index('idx_payments_created_at', ['createdAt', 'id'])
 export class Payment {
   /** The retailer's PaymentRequest id (unique: a reused id is a DUPLICATE_RECORD). */
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 64 })

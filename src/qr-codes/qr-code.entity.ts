@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { moneyColumn, timeColumn } from '@app/persistence/column-types';
 
 /** A QR code issued to a retailer (SPEC §4). `tranId` links the payment and the partner's scan. */
 @Entity('qr_codes')
+@Index('idx_qr_codes_created_at', ['createdAt', 'tranId'])
 export class QrCode {
   @PrimaryColumn({ name: 'tran_id', type: 'varchar', length: 64 })
   tranId!: string;

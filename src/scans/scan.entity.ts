@@ -13,6 +13,8 @@ export type ScanStatus = 'ACCEPTED' | 'EARLY' | 'EXPIRED' | 'DECLINED';
  */
 @Entity('scans')
 @Index('idx_scans_tran_id', ['tranId'])
+@Index('idx_scans_created_at', ['createdAt', 'id'])
+@Index('idx_scans_payment_id', ['paymentId'])
 export class Scan {
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 64 })
   id!: string;

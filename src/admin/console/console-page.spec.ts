@@ -49,6 +49,7 @@ describe('console page', () => {
       searchProblem: null,
       notice: 'retried',
       outbox: outbox(),
+      retention: [],
     }).value;
     expect(page).not.toContain('<script');
     expect(page).not.toContain('<b>Op');
@@ -67,9 +68,30 @@ describe('console page', () => {
       searchProblem: null,
       notice: null,
       outbox: { partners: [], parked: [] },
+      retention: [],
     }).value;
     expect(page).not.toMatch(/<script|<link|<img|https?:\/\//i);
     expect(page).toContain('Nothing parked.');
+  });
+
+  it('shows how long each kind is kept and the oldest record kept, with its age', () => {
+    const page = renderConsolePage({
+      operator: { id: 'ops', name: 'Op', role: 'operator' },
+      q: '',
+      transaction: null,
+      searchProblem: null,
+      notice: null,
+      outbox: { partners: [], parked: [] },
+      retention: [
+        { kind: 'payments', keptDays: 400, oldest: '2025-10-22T10:00:00.000Z', oldestAgeSeconds: 401 * 86_400 },
+        { kind: 'audit', keptDays: null, oldest: null, oldestAgeSeconds: null },
+      ],
+    }).value;
+    const row = (kind: string) => page.match(new RegExp(`<tr data-kind="${kind}">([\\s\\S]*?)</tr>`))?.[1] ?? '';
+    expect(row('payments').replace(/\s+/g, ' ')).toContain(
+      '400 d</td> <td>2025-10-22T10:00:00.000Z</td> <td class="num">401 d 0 h',
+    );
+    expect(row('audit').replace(/\s+/g, ' ')).toContain('forever</td> <td>—</td> <td class="num">—');
   });
 
   it('html`` escapes interpolations unless they are SafeHtml, and joins lists', () => {

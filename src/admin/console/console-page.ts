@@ -1,5 +1,6 @@
 import type { PartnerOutboxStats } from '@app/advices/saf/outbox-stats';
 import type { Principal } from '@app/auth/principal';
+import type { OldestRecord } from '@app/retention/retention-stats';
 import type { OutboxEntryView, OutboxOverview, TransactionView } from '../admin-views';
 import type { TimelineEvent } from '../timeline';
 import { html, SafeHtml } from './html';
@@ -29,6 +30,8 @@ export interface ConsolePageModel {
   searchProblem: string | null;
   notice: ConsoleNotice | null;
   outbox: OutboxOverview;
+  /** The oldest record kept per kind (retention policy). */
+  retention: OldestRecord[];
 }
 
 const STYLE = `
@@ -82,7 +85,7 @@ export function renderConsolePage(m: ConsolePageModel): SafeHtml {
           </section>
           ${m.searchProblem ? html`<p class="notice problem" role="alert" id="search-problem">${m.searchProblem}</p>` : ''}
           ${m.transaction ? transactionSection(m.transaction) : ''} ${outboxSection(m.outbox.partners)}
-          ${parkedSection(m.outbox.parked, m.q)}
+          ${parkedSection(m.outbox.parked, m.q)} ${retentionSection(m.retention)}
         </main>
       </body>
     </html> `;
@@ -207,6 +210,34 @@ function parkedSection(parked: OutboxEntryView[], q: string): SafeHtml {
                 <td colspan="8" class="muted">Nothing parked.</td>
               </tr>`
         }
+      </tbody>
+    </table>
+  </section>`;
+}
+
+function retentionSection(kinds: OldestRecord[]): SafeHtml {
+  const rows = kinds.map(
+    (k) =>
+      html`<tr data-kind="${k.kind}">
+        <td>${k.kind}</td>
+        <td class="num">${k.keptDays === null ? 'forever' : `${k.keptDays} d`}</td>
+        <td>${k.oldest ?? '—'}</td>
+        <td class="num">${age((k.oldestAgeSeconds ?? 0) * 1000)}</td>
+      </tr> `,
+  );
+  return html`<section id="retention">
+    <h2>Records kept</h2>
+    <table>
+      <thead>
+        <tr>
+          <th>Kind</th>
+          <th class="num">Kept once final</th>
+          <th>Oldest kept</th>
+          <th class="num">Its age</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
       </tbody>
     </table>
   </section>`;

@@ -4,6 +4,7 @@ import { Roles } from '@app/auth/auth.decorators';
 import type { Principal } from '@app/auth/principal';
 import { ErrorType } from '@app/errors/error-type';
 import { HubError } from '@app/errors/hub-error';
+import { RetentionStats } from '@app/retention/retention-stats';
 import { TransactionView } from '../admin-views';
 import { AdminService } from '../admin.service';
 import { SameOriginGuard } from '../same-origin.guard';
@@ -38,7 +39,10 @@ const PAGE_HEADERS: Record<string, string> = {
 @Controller('console')
 @Roles('operator')
 export class ConsoleController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly retention: RetentionStats,
+  ) {}
 
   @Get()
   async page(
@@ -60,10 +64,11 @@ export class ConsoleController {
         res.status(error.status);
       }
     }
-    const outbox = await this.admin.outbox();
+    const [outbox, retention] = await Promise.all([this.admin.outbox(), this.retention.oldest()]);
     res.set(PAGE_HEADERS);
     const notice = isConsoleNotice(done) ? done : null;
-    return renderConsolePage({ operator: req.user, q: query, transaction, searchProblem, notice, outbox }).value;
+    const model = { operator: req.user, q: query, transaction, searchProblem, notice, outbox, retention };
+    return renderConsolePage(model).value;
   }
 
   @Post('outbox/:id/retry')
