@@ -25,6 +25,7 @@ export interface TestHubConfigOptions {
   earlyScanGraceMs?: number;
   initialDelayMs?: number;
   maxDelayMs?: number;
+  heldPaymentsPerRetailer?: number;
 }
 
 /** The YAML of a hub config for tests (SPEC §9 shape). */
@@ -47,6 +48,7 @@ timeouts:
   earlyScanGraceMs: ${o.earlyScanGraceMs ?? 0}
   retailerTimeoutMs: 60000
 saf: { initialDelayMs: ${o.initialDelayMs ?? 1000}, maxDelayMs: ${o.maxDelayMs ?? 60000}, leaseMs: 30000, batchSize: 100 }
+limits: { heldPaymentsPerRetailer: ${o.heldPaymentsPerRetailer ?? 200} }
 institutions:
   - { id: "${RETAILER.id}", name: Test Retailer, role: retailer, password: { env: T_RETAILER_PW } }
   - { id: "${OTHER_RETAILER.id}", name: Other Retailer, role: retailer, password: { env: T_OTHER_RETAILER_PW } }
