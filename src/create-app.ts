@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { jsonBody } from './common/http/json-body';
 import { installRequestLogging } from './common/http/request-logging';
 import { requestTargetLimit } from './common/http/request-target';
+import { auditLinkScope } from './audit/audit-link';
 import { CredentialsService } from './auth/credentials.service';
 import { opsAccess } from './auth/ops-access';
 import { HubMetrics } from './metrics/hub-metrics';
@@ -49,6 +50,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger,
     abortOnError: false,
   });
+  // Each connection costs a file descriptor and TLS state: past the cap Node drops new ones
+  // at once, so one client's flood cannot starve the others' handshakes of descriptors.
+  (app.getHttpServer() as Server).maxConnections = config.env.maxConnections;
   app.disable('x-powered-by');
   // Protocol answers are never cached or revalidated: no ETag hash of every body.
   app.set('etag', false);
@@ -58,6 +62,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(jsonBody(config.env.bodyLimitBytes));
   // After the body parser: a request's log context takes the tranId from its body.
   installRequestLogging(app, log);
+  app.use(auditLinkScope());
   app.use(requestMetrics(app.get(HubMetrics)));
   app.use(opsAccess(config.env.opsAuth, app.get(CredentialsService)));
   app.useGlobalPipes(createValidationPipe());

@@ -11,8 +11,12 @@ import { Scan } from '@app/scans/scan.entity';
 import { MatchKind } from './admin-views';
 import { TransactionRecords } from './timeline';
 
-/** A tranId's audit trail is a few dozen rows; the cap keeps a pathological one from flooding the page. */
-const AUDIT_ROWS_MAX = 500;
+/**
+ * A tranId's inbound audit rows are a few dozen; the cap keeps a caller who
+ * repeats its own messages from flooding the page. The hub's own rows are
+ * never capped (see `records`).
+ */
+const INBOUND_AUDIT_ROWS_MAX = 500;
 const PARKED_ROWS_MAX = 200;
 
 /** What changing a parked advice found: the entry as changed, or why it could not be. */
@@ -79,24 +83,19 @@ export class AdminRepository {
       const attempts = outbox.length
         ? await em.find(DeliveryAttempt, { where: { outboxId: In(outbox.map((o) => o.id)) }, order: { seq: 'ASC' } })
         : [];
-      // Audit rows carry the tranId when the message did; advices without one are found by message id.
-      const ids = [
-        ...paymentIds,
-        ...payments.flatMap((p) => (p.upstreamId ? [p.upstreamId] : [])),
-        ...advices.map((a) => a.id),
-        ...outbox.map((o) => o.id),
-        ...scans.map((s) => s.id),
-        ...(qrCode ? [qrCode.requestId] : []),
-      ];
-      const audit = await em
-        .createQueryBuilder(AuditMessage, 'a')
-        .where(ids.length ? '(a.tran_id = :tranId OR a.message_id IN (:...ids))' : 'a.tran_id = :tranId', {
-          tranId,
-          ids,
-        })
-        .orderBy('a.seq', 'ASC')
-        .limit(AUDIT_ROWS_MAX)
-        .getMany();
+      const audit = await this.auditOf(
+        em,
+        tranId,
+        [
+          ...paymentIds,
+          ...payments.flatMap((p) => (p.upstreamId ? [p.upstreamId] : [])),
+          ...advices.map((a) => a.id),
+          ...outbox.map((o) => o.id),
+          ...scans.map((s) => s.id),
+          ...(qrCode ? [qrCode.requestId] : []),
+        ],
+        paymentIds,
+      );
       return { qrCode, payments, scans, advices, outbox, attempts, audit };
     });
   }
@@ -134,6 +133,35 @@ export class AdminRepository {
       await insertRow(em, AuditMessage, auditRow(before, after));
       return { kind: 'changed', entry: after };
     });
+  }
+
+  /**
+   * A transaction's audit rows. Its business events come whole, whatever else
+   * was logged: the hub's own rows (the upstream exchange, late answers,
+   * operator actions, found by the records they name) and the answer to each
+   * of its payments. Other inbound messages join only through the tranId the
+   * hub linked them to (a transaction the caller owns; see audit-link.ts),
+   * never through an id a body merely named; a caller can send many, so these
+   * alone are capped.
+   */
+  private async auditOf(em: EntityManager, tranId: string, ids: string[], paymentIds: string[]) {
+    const hubRows = ids.length ? '(a.tran_id = :tranId OR a.message_id IN (:...ids))' : 'a.tran_id = :tranId';
+    const answers = paymentIds.length ? "a.operation = 'pay' AND a.message_id IN (:...paymentIds)" : '1 = 0';
+    const params = { tranId, ids, paymentIds };
+    const business = await em
+      .createQueryBuilder(AuditMessage, 'a')
+      .where(
+        `(a.direction <> 'IN' AND ${hubRows}) OR (a.direction = 'IN' AND a.tran_id = :tranId AND ${answers})`,
+        params,
+      )
+      .getMany();
+    const inbound = await em
+      .createQueryBuilder(AuditMessage, 'a')
+      .where(`a.direction = 'IN' AND a.tran_id = :tranId AND NOT (${answers})`, params)
+      .orderBy('a.seq', 'ASC')
+      .limit(INBOUND_AUDIT_ROWS_MAX)
+      .getMany();
+    return [...business, ...inbound].sort((a, b) => a.seq - b.seq);
   }
 
   private async adviceTranId(em: EntityManager, advice: Advice): Promise<string | null> {

@@ -1,3 +1,4 @@
+import { linkToTransaction } from '@app/audit/audit-link';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import stringify from 'safe-stable-stringify';
@@ -53,6 +54,7 @@ export class AdvicesService {
           if (kind === 'REVERSAL') await this.store(em, advice.id, kind, hash, clientId, null, 404, body);
           return notFound(advice);
         }
+        linkToTransaction(payment.tranId);
         const action = this.checkedAction(kind, payment, advice);
         if (action instanceof HubError) return action;
         const applied = await this.apply(em, kind, action, payment, advice);

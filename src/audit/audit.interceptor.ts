@@ -4,11 +4,13 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Observable, mergeMap } from 'rxjs';
 import { bodyField, operationOf } from '@app/common/http/operation';
+import { linkedTransaction } from './audit-link';
 import { AuditService } from './audit.service';
 
 /**
  * Records each successful protocol exchange before its answer is sent
- * (errors are recorded by the ErrorDetail filter).
+ * (errors are recorded by the ErrorDetail filter). The row joins a
+ * transaction's timeline only through `linkToTransaction`.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
@@ -31,7 +33,8 @@ export class AuditInterceptor implements NestInterceptor {
           direction: 'IN',
           operation,
           messageId: bodyField(req, 'id'),
-          tranId: bodyField(req, 'tranId') ?? responseTranId(response),
+          // Only a transaction the hub found and the caller owns, never an id merely named in the body.
+          tranId: linkedTransaction() ?? null,
           institutionId: req.user?.id,
           httpStatus: status,
           outcome: 'OK',
@@ -43,9 +46,4 @@ export class AuditInterceptor implements NestInterceptor {
       }),
     );
   }
-}
-
-function responseTranId(response: unknown): string | null {
-  const tranId = (response as { tranId?: unknown } | null)?.tranId;
-  return typeof tranId === 'string' ? tranId : null;
 }

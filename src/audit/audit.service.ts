@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/clock/clock';
+import { boundedBody } from '@app/common/bounded-body';
 import { maskSecrets } from '@app/common/masking';
 import { JsonObject } from '@app/persistence/column-types';
 import { Database, insertRaw, SqlValue } from '@app/persistence/database';
@@ -79,11 +80,15 @@ function clip(value: string | null | undefined, max: number): string | null {
   return value.length > max ? value.slice(0, max) : value;
 }
 
-/** Stored bodies are objects; anything else (a stray string, an array) is wrapped. */
+/**
+ * Stored bodies are objects, masked, and at most 16 KiB of JSON: beyond that a
+ * digest (see boundedBody). Anything else (a stray string, an array) is wrapped.
+ */
 function asJson(body: unknown): JsonObject | null {
   if (body === undefined || body === null) return null;
-  const masked = maskSecrets(body);
-  return typeof masked === 'object' && !Array.isArray(masked) ? (masked as JsonObject) : { value: masked };
+  const masked: unknown = maskSecrets(body);
+  const wrapped = typeof masked === 'object' && !Array.isArray(masked) ? masked : { value: masked };
+  return boundedBody(wrapped as JsonObject) as JsonObject;
 }
 
 const AUDIT_COLUMNS = [

@@ -15,13 +15,15 @@ const CACHE_MAX = 10_000;
  * Checks Basic-auth credentials against the configured institutions (SPEC §3).
  * scrypt is deliberately slow (~50 ms), so a verified username/password pair is
  * remembered for a few minutes under a keyed hash (the plaintext is never
- * kept); repeated failures are throttled per username and per client address.
+ * kept); password checks are throttled per client address and per username
+ * (see LoginThrottle).
  */
 @Injectable()
 export class CredentialsService {
   private readonly institutions: Map<string, InstitutionConfig>;
   private readonly cacheKey = randomBytes(32);
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
+  private readonly checking = new Map<string, Promise<Principal | null>>();
   private readonly throttle: LoginThrottle;
 
   constructor(
@@ -32,22 +34,46 @@ export class CredentialsService {
     this.throttle = new LoginThrottle(clock);
   }
 
-  /** The principal for valid credentials, null for wrong ones; throws when throttled. */
+  /**
+   * The principal for valid credentials, null for wrong ones; throws when the
+   * throttle refuses to check the password. A credential already proven
+   * correct is answered from the cache before the throttle is asked, so no
+   * third party's failures can refuse it (SPEC §3, docs/decisions.md).
+   */
   async authenticate(username: string, password: string, clientAddress: string): Promise<Principal | null> {
-    const blocked = Math.max(this.throttle.blockedFor(`u:${username}`), this.throttle.blockedFor(`a:${clientAddress}`));
-    if (blocked > 0) throw new TooManyAttemptsError(blocked);
-
     const digest = this.digest(username, password);
     const cached = this.verified.get(digest);
-    if (cached && cached.until > this.clock.now()) return cached.principal;
+    const now = this.clock.now();
+    if (cached && cached.until > now) {
+      // Sliding: an institution in steady use never has to pass the throttle again.
+      cached.until = now + CACHE_TTL_MS;
+      return cached.principal;
+    }
 
+    // The same credential already being checked (a client's parallel first
+    // requests): share that check rather than spend another scrypt and slot.
+    const pending = this.checking.get(digest);
+    if (pending) return pending;
+    const verdict = this.throttle.begin(username, clientAddress);
+    if ('retryAfterSeconds' in verdict) throw new TooManyAttemptsError(verdict.retryAfterSeconds);
+    const check = this.check(username, password, digest).finally(() => this.checking.delete(digest));
+    this.checking.set(digest, check);
+    return check.then(
+      (principal) => {
+        verdict.permit.finish(principal !== null);
+        return principal;
+      },
+      (error: unknown) => {
+        verdict.permit.finish(false);
+        throw error;
+      },
+    );
+  }
+
+  private async check(username: string, password: string, digest: string): Promise<Principal | null> {
     const institution = this.institutions.get(username);
     const ok = institution ? await this.matches(institution, password) : await this.burnTime(password);
-    if (!institution || !ok) {
-      this.throttle.recordFailure(`u:${username}`);
-      this.throttle.recordFailure(`a:${clientAddress}`);
-      return null;
-    }
+    if (!institution || !ok) return null;
     const principal: Principal = { id: institution.id, name: institution.name, role: institution.role };
     if (this.verified.size >= CACHE_MAX) this.verified.clear();
     this.verified.set(digest, { principal, until: this.clock.now() + CACHE_TTL_MS });

@@ -34,6 +34,8 @@ export interface EnvConfig {
   };
   /** BODY_LIMIT_BYTES, default 65536 (SPEC §2: larger bodies get 413). */
   bodyLimitBytes: number;
+  /** MAX_CONNECTIONS, default 4096: open client connections beyond it are dropped at once. */
+  maxConnections: number;
   /** LOG_LEVEL, default `info`. */
   logLevel: (typeof LOG_LEVELS)[number];
   /** INSTANCE_ID: optional name of this hub instance (heartbeats, logs; SPEC §10). */
@@ -141,6 +143,7 @@ const envSchema = z
     TLS_CA_FILE: optionalText,
     TLS_REQUIRE_CLIENT_CERT: flag,
     BODY_LIMIT_BYTES: integer(65536, 1, 100 * 1024 * 1024),
+    MAX_CONNECTIONS: integer(4096, 1, 1_000_000),
     LOG_LEVEL: optionalText.pipe(
       z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
     ),
@@ -213,6 +216,7 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
       requireClientCert: e.TLS_REQUIRE_CLIENT_CERT,
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    maxConnections: e.MAX_CONNECTIONS,
     logLevel: e.LOG_LEVEL,
     ...(e.INSTANCE_ID !== undefined && { instanceId: e.INSTANCE_ID }),
     // Metrics and readiness tell an outsider a lot about traffic; production closes them by default.

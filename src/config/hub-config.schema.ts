@@ -36,6 +36,8 @@ export interface HubConfig {
   timeouts: { scanWaitMs: number; partnerTimeoutMs: number; earlyScanGraceMs: number; retailerTimeoutMs: number };
   saf: { initialDelayMs: number; maxDelayMs: number; leaseMs: number; batchSize: number };
   retention: RetentionConfig;
+  /** Bounds on what one caller can make the hub hold. */
+  limits: { heldPaymentsPerRetailer: number };
   institutions: InstitutionConfig[];
   partners: PartnerConfig[];
   /** The file this was loaded from (absolute when loaded with `loadHubConfig`). */
@@ -308,6 +310,10 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       timeouts: timeouts.default({}),
       saf: saf.default({}),
       retention: retention.default({}),
+      limits: strictSection({
+        // Payments of one retailer waiting for their scan at once, across every instance.
+        heldPaymentsPerRetailer: int(1, 1_000_000).default(200),
+      }).default({}),
       institutions: z
         .array(institution, {
           required_error: 'Required (list who may call the hub)',
@@ -320,7 +326,7 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
         .default([])
         .superRefine(uniqueIds('partner')),
     },
-    { typeMessage: 'must be a YAML mapping with hub, qr, timeouts, saf, retention, institutions and partners' },
+    { typeMessage: 'must be a YAML mapping with hub, qr, timeouts, saf, retention, limits, institutions and partners' },
   )
     .superRefine((c, issues) => {
       const { scanWaitMs, retailerTimeoutMs } = c.timeouts;

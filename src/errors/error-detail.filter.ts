@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { linkedTransaction } from '@app/audit/audit-link';
 import { AuditService } from '@app/audit/audit.service';
 import { bodyField, isAdviceOperation, operationOf } from '@app/common/http/operation';
 import { isStorageUnavailable, isUniqueViolation } from '@app/persistence/database';
@@ -38,12 +39,14 @@ export class ErrorDetailFilter implements ExceptionFilter {
       for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
       res.status(error.status).json(body);
     };
-    if (!operation || error.status === 401 || error.status === 429) return send();
+    // Nothing an unauthenticated caller sends is stored (SPEC §3): only the access log line.
+    if (!operation || !req.user) return send();
     const recorded = this.audit.record({
       direction: 'IN',
       operation,
       messageId: bodyField(req, 'id'),
-      tranId: body.tranId,
+      // The echoed tranId may be any id the body named; the row links only what the hub verified.
+      tranId: linkedTransaction() ?? null,
       institutionId: req.user?.id,
       httpStatus: error.status,
       outcome: body.errorType,

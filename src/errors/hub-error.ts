@@ -59,9 +59,17 @@ export class RecordNotFoundError extends HubError {
   }
 }
 
+/**
+ * A connection that failed authentication is not kept alive: a guesser pays a
+ * new (TLS) connection for every attempt and holds no socket between them.
+ */
+const CLOSE_CONNECTION = { Connection: 'close' } as const;
+
 export class AuthenticationError extends HubError {
   constructor(message = 'Authentication required') {
-    super(ErrorType.GENERAL_ERROR, message, 401, { headers: { 'WWW-Authenticate': 'Basic realm="qr"' } });
+    super(ErrorType.GENERAL_ERROR, message, 401, {
+      headers: { 'WWW-Authenticate': 'Basic realm="qr"', ...CLOSE_CONNECTION },
+    });
   }
 }
 
@@ -74,7 +82,7 @@ export class ForbiddenError extends HubError {
 export class TooManyAttemptsError extends HubError {
   constructor(retryAfterSeconds: number) {
     super(ErrorType.GENERAL_ERROR, 'Too many failed logins', 429, {
-      headers: { 'Retry-After': String(retryAfterSeconds) },
+      headers: { 'Retry-After': String(retryAfterSeconds), ...CLOSE_CONNECTION },
     });
   }
 }

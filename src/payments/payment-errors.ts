@@ -29,6 +29,16 @@ export class ShuttingDownError extends HubError {
   }
 }
 
+/**
+ * The retailer already has `limits.heldPaymentsPerRetailer` payments waiting
+ * for their scan: this one is refused before anything is stored or sent.
+ */
+export class TooManyHeldPaymentsError extends HubError {
+  constructor(tranId: string) {
+    super(ErrorType.GENERAL_ERROR, 'Too many payments waiting for a scan', 503, { tranId });
+  }
+}
+
 /** SPEC §7: the retailer reversed this request id before the request itself arrived. */
 export class AlreadyReversedError extends HubError {
   constructor() {

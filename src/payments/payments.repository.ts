@@ -26,6 +26,14 @@ export class PaymentsRepository {
     return em ? find(em) : this.db.run(find);
   }
 
+  /**
+   * Payments of one retailer waiting for their scan, on every instance (the
+   * database is shared), counted up to `atMost`.
+   */
+  heldFor(em: EntityManager, clientId: string, atMost: number): Promise<number> {
+    return payments.count(em, "client_id = ? AND state = 'WAITING_SCAN'", [clientId], atMost);
+  }
+
   /** The most recent payment against a QR code. */
   latestForTranId(em: EntityManager, tranId: string): Promise<Payment | null> {
     return payments.one(em, 'tran_id = ?', [tranId], 'ORDER BY created_at DESC');

@@ -9,12 +9,18 @@ import { DuplicateRecordError, InvalidAmountError, InvalidTranIdError } from '@a
 import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { Database, isUniqueViolation } from '@app/persistence/database';
+import { linkToTransaction } from '@app/audit/audit-link';
 import { AdvicesRepository } from '@app/advices/advices.repository';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
 import { Payment } from './payment.entity';
-import { AlreadyReversedError, NoScanReceivedError, ShuttingDownError } from './payment-errors';
+import {
+  AlreadyReversedError,
+  NoScanReceivedError,
+  ShuttingDownError,
+  TooManyHeldPaymentsError,
+} from './payment-errors';
 import { PaymentRouter } from './payment-router.service';
 import { PaymentsRepository } from './payments.repository';
 import { ScanWaiter, WaitResult } from './scan-waiter.service';
@@ -90,6 +96,7 @@ export class PaymentsService {
         // A payment still holding this code is refused by the unique index on active payments (below).
         const payment = this.newPayment(request, now);
         await this.matchWithoutWaiting(em, payment, request, now);
+        if (payment.state === 'WAITING_SCAN') await this.checkHeldLimit(em, payment);
         await this.payments.insert(em, payment);
         return payment;
       });
@@ -101,9 +108,22 @@ export class PaymentsService {
     }
   }
 
+  /**
+   * One retailer cannot make the hub hold an unbounded number of payments
+   * (each holds a request, a timer and a socket): past the limit the payment
+   * is refused at once, before anything is stored or sent.
+   */
+  private async checkHeldLimit(em: EntityManager, payment: Payment): Promise<void> {
+    const limit = this.config.hub.limits.heldPaymentsPerRetailer;
+    if ((await this.payments.heldFor(em, payment.clientId, limit)) >= limit) {
+      throw new TooManyHeldPaymentsError(payment.tranId);
+    }
+  }
+
   private checkQrCode(qr: QrCode | null, request: PaymentRequestDto, now: number): void {
     // Another client's code is answered exactly like an unknown one (SPEC §3).
     if (!qr || qr.clientId !== request.client.id) throw new InvalidTranIdError('Unknown QR code', request.tranId);
+    linkToTransaction(qr.tranId);
     if (qr.expiresAt <= now) throw new InvalidTranIdError('QR code expired', request.tranId);
     if (qr.singleUse && qr.paidByPaymentId) throw new InvalidTranIdError('QR code already paid', request.tranId);
   }

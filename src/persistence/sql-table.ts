@@ -79,6 +79,14 @@ export class SqlTable<T extends ObjectLiteral> {
     return rows.length > 0;
   }
 
+  /** How many rows match `where`, counting no further than `atMost`. */
+  async count(em: EntityManager, where: string, params: readonly unknown[], atMost: number): Promise<number> {
+    const meta = this.metadata(em);
+    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${meta.tableName} WHERE ${where} LIMIT ?) AS matched`;
+    const { rows } = await execute(em, sql, [...params, atMost]);
+    return Number((rows[0] as { n: unknown } | undefined)?.n ?? 0);
+  }
+
   /** Inserts a whole row; generated columns left undefined are filled by the database. */
   async insert(em: EntityManager, row: T): Promise<void> {
     const meta = this.metadata(em);

@@ -1,3 +1,4 @@
+import { linkToTransaction } from '@app/audit/audit-link';
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config/app-config';
@@ -65,6 +66,7 @@ export class QrCodesService {
       createdAt: now,
     };
     await this.repository.insert(record);
+    linkToTransaction(tranId);
 
     return {
       id: request.id,
@@ -103,6 +105,7 @@ export class QrCodesService {
     if (!code || code.clientId !== clientId) {
       throw new RecordNotFoundError('QR code not found', plausible ? { tranId } : {});
     }
+    linkToTransaction(code.tranId);
     return renderQrImage(code.qrCode, format);
   }
 

@@ -1,3 +1,4 @@
+import { linkToTransaction } from '@app/audit/audit-link';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
@@ -42,6 +43,8 @@ export class ScansService {
     const now = this.clock.now();
     if (await this.scans.exists(scan.id)) throw new DuplicateRecordError('Duplicate scan id', { tranId: scan.tranId });
     const qr = await this.qrCodes.findByTranId(scan.tranId);
+    // Any configured partner may scan any code: a scan of an existing one is part of its story.
+    if (qr) linkToTransaction(qr.tranId);
     if (!qr || qr.expiresAt <= now) {
       await this.store(scan, 'DECLINED', null, now);
       throw new InvalidTranIdError(qr ? 'QR code expired' : 'Unknown QR code', scan.tranId);

@@ -1,18 +1,26 @@
-import type { Response } from 'supertest';
+import { Agent } from 'node:https';
+import request, { Response } from 'supertest';
 import { expectErrorDetail } from '../factories/error-detail.matcher';
 import { OTHER_RETAILER, RETAILER } from '../factories/hub-config.factory';
 import { aCreateQrCodeRequest } from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { FakeClock } from '../utils/fake-clock';
+import { testTls } from '../utils/test-tls';
 
 /**
- * SPEC §3 login throttling: after 10 failed attempts for one username (or one
- * client address) within a minute, further attempts get 429 with an
- * ErrorDetail until the minute has passed, even with the right password.
+ * SPEC §3 login throttling. Per client address: after 10 failed attempts
+ * within a minute (checks still running count too) that address gets 429 with
+ * an ErrorDetail and Retry-After until the minute has passed, whatever
+ * username it tries. Per username: at most 60 password checks a minute from
+ * all addresses together. Never throttled: a credential already proven
+ * correct, from any address; the right password from an address that is not
+ * itself throttled succeeds, so nobody can lock an institution out.
  *
- * Every request here comes from 127.0.0.1, so this file has its own hub (the
- * throttle lives in the hub), on a fake clock: each test starts a minute after
- * the previous one, when every earlier failure has left the window.
+ * Requests come from 127.0.0.1 unless a test picks another loopback address
+ * (Linux routes all of 127/8 to lo). This file has its own hub (the throttle
+ * lives in the hub), on a fake clock: each test starts six minutes after the
+ * previous one, when every earlier failure has left the window and every
+ * remembered credential has been forgotten.
  */
 describe('login throttling (SPEC §3)', () => {
   let hub: TestApp;
@@ -22,7 +30,7 @@ describe('login throttling (SPEC §3)', () => {
     hub = await createTestApp({ clock });
   });
   afterAll(() => hub.close());
-  beforeEach(() => clock.advance(61_000));
+  beforeEach(() => clock.advance(6 * 60_000));
 
   const app = (): TestApp => hub;
 
@@ -33,9 +41,22 @@ describe('login throttling (SPEC §3)', () => {
       originator: { institution: { id: OTHER_RETAILER.id, name: 'Other Retailer' } },
     });
 
-  async function failLogins(count: number, username: (i: number) => string): Promise<void> {
+  type Credential = { id: string; password: string };
+  interface Client {
+    post(path: string, body: object, auth: Credential): request.Test;
+  }
+
+  /** A client whose connections come from `address` (any of 127/8 reaches the hub on 127.0.0.1). */
+  function from(address: string): Client {
+    const agent = new Agent({ localAddress: address, ca: testTls().cert });
+    return {
+      post: (path, body, auth) => request(hub.baseUrl).post(path).agent(agent).auth(auth.id, auth.password).send(body),
+    };
+  }
+
+  async function failLogins(count: number, username: (i: number) => string, client: Client = app()): Promise<void> {
     for (let i = 0; i < count; i++) {
-      const res = await app().post('/qr/v1/qrCodes', retailerQr(), { id: username(i), password: `wrong-${i}` });
+      const res = await client.post('/qr/v1/qrCodes', retailerQr(), { id: username(i), password: `wrong-${i}` });
       expectErrorDetail(res, 401, 'GENERAL_ERROR');
     }
   }
@@ -58,11 +79,14 @@ describe('login throttling (SPEC §3)', () => {
     expectThrottled(res);
   });
 
-  it('also blocks a username whose right password was accepted (and remembered) before', async () => {
+  it('a credential proven correct before is never refused, even from an address that is throttled', async () => {
     expect((await app().post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
     await failLogins(10, () => RETAILER.id);
-
-    expectThrottled(await app().post('/qr/v1/qrCodes', retailerQr(), RETAILER));
+    // The address is throttled for anything it has not proven…
+    expectThrottled(await app().post('/qr/v1/qrCodes', otherRetailerQr(), OTHER_RETAILER));
+    // …but the credential it proved is answered from the cache, not the throttle.
+    expect((await app().post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
+    expect((await from('127.0.0.9').post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
   });
 
   it('9 failures are not enough: the right password still works', async () => {
@@ -123,5 +147,44 @@ describe('login throttling (SPEC §3)', () => {
     clock.advance(61_000);
     // The id was never used, so it is still free once the block has passed.
     expect((await app().post('/qr/v1/qrCodes', request, RETAILER)).status).toBe(201);
+  });
+
+  it('lock-out: 10 wrong passwords for a known id from one address do not refuse the right one from another', async () => {
+    await failLogins(10, () => RETAILER.id, from('127.0.0.2'));
+    expectThrottled(await from('127.0.0.2').post('/qr/v1/qrCodes', retailerQr(), RETAILER));
+
+    expect((await from('127.0.0.3').post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
+    // Proven now: more failures for the id, from yet another address, never refuse it.
+    await failLogins(10, () => RETAILER.id, from('127.0.0.4'));
+    expect((await from('127.0.0.2').post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
+    expect((await from('127.0.0.3').post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
+  });
+
+  it('one username from many addresses: at most 60 password checks a minute, the proven credential still passes', async () => {
+    expect((await from('127.0.1.1').post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
+    // 59 more checks from seven addresses, none of them throttled on its own (≤ 9 failures each).
+    for (let a = 0; a < 7; a++) {
+      await failLogins(a < 6 ? 9 : 5, () => RETAILER.id, from(`127.0.2.${a + 1}`));
+    }
+    const fresh = from('127.0.3.1');
+    expectThrottled(await fresh.post('/qr/v1/qrCodes', retailerQr(), { id: RETAILER.id, password: 'guess' }));
+    // Another username from that address is not affected, nor is the proven credential.
+    expect((await fresh.post('/qr/v1/qrCodes', otherRetailerQr(), OTHER_RETAILER)).status).toBe(201);
+    expect((await fresh.post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
+  });
+
+  it('200 parallel wrong guesses from one address: at most 10 passwords are checked, the rest get 429 at once', async () => {
+    const client = from('127.0.4.1');
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        client.post('/qr/v1/qrCodes', retailerQr(), { id: `guess-${i % 3}`, password: `wrong-${i}` }),
+      ),
+    );
+    const statuses = answers.map((res) => res.status);
+    const checked = statuses.filter((status) => status === 401).length;
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(1);
+    expect(checked).toBeLessThanOrEqual(10);
+    for (const res of answers.filter((r) => r.status === 429)) expectThrottled(res);
   });
 });

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { connect as netConnect } from 'node:net';
+import { connect } from 'node:tls';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { expectErrorDetail, expectViolations } from '../factories/error-detail.matcher';
@@ -11,6 +14,7 @@ import {
   aScanNotification,
 } from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { testTls } from '../utils/test-tls';
 
 /**
  * SPEC §3 "auth matrix" and the order of checks of SPEC §2:
@@ -153,6 +157,34 @@ describe('auth matrix (SPEC §3)', () => {
       const res = await hub.post('/qr/v1/qrCodes', request, { id: 'nobody', password: RETAILER.password });
       expectUnauthorized(res);
       expect(await qrRowCount(request.id)).toBe(0);
+    });
+
+    it('the answer carries Connection: close and the hub closes the socket', async () => {
+      const port = Number(new URL(hub.baseUrl).port);
+      // Its own client address: this file's failed logins from 127.0.0.1 stay a handful.
+      const tcp = netConnect({ host: '127.0.0.1', port, localAddress: '127.0.5.1' });
+      const socket = connect({ socket: tcp, servername: 'localhost', ca: testTls().cert });
+      await once(socket, 'secureConnect');
+      const closed = once(socket, 'close');
+      let received = '';
+      socket.setEncoding('utf8');
+      const answered = new Promise<void>((resolve) =>
+        socket.on('data', (chunk: string) => {
+          received += chunk;
+          if (/\r\n\r\n\{.*\}$/s.test(received)) resolve();
+        }),
+      );
+      const body = JSON.stringify(aCreateQrCodeRequest());
+      const auth = Buffer.from(`${RETAILER.id}:wrong`).toString('base64');
+      socket.write(
+        `POST /qr/v1/qrCodes HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n` +
+          `Authorization: Basic ${auth}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      await answered;
+      expect(received).toMatch(/^HTTP\/1\.1 401 /);
+      expect(received).toMatch(/\r\nconnection: close\r\n/i);
+      await closed;
     });
 
     it("another institution's password", async () => {

@@ -27,6 +27,7 @@ export interface TestHubConfigOptions {
   maxDelayMs?: number;
   /** The `retention:` section's keys (the hub's defaults otherwise). */
   retention?: Record<string, number | string>;
+  heldPaymentsPerRetailer?: number;
 }
 
 /** The YAML of a hub config for tests (SPEC §9 shape). */
@@ -50,6 +51,7 @@ timeouts:
   retailerTimeoutMs: 60000
 saf: { initialDelayMs: ${o.initialDelayMs ?? 1000}, maxDelayMs: ${o.maxDelayMs ?? 60000}, leaseMs: 30000, batchSize: 100 }
 ${o.retention ? `retention: ${JSON.stringify(o.retention)}` : ''}
+limits: { heldPaymentsPerRetailer: ${o.heldPaymentsPerRetailer ?? 200} }
 institutions:
   - { id: "${RETAILER.id}", name: Test Retailer, role: retailer, password: { env: T_RETAILER_PW } }
   - { id: "${OTHER_RETAILER.id}", name: Other Retailer, role: retailer, password: { env: T_OTHER_RETAILER_PW } }

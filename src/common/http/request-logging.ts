@@ -5,6 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Level, Logger as PinoLogger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Observable, tap } from 'rxjs';
+import { boundedBody } from '@app/common/bounded-body';
 import { TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';
 import { bindTranId, currentLogContext, LogContext, runWithLogContext } from '@app/common/log-context';
 import { bodyField, operationOf } from './operation';
@@ -64,9 +65,11 @@ function requestLogging(logger: PinoLogger): RequestHandler {
       const context: LogContext = { logger: req.log, reqId: String(req.id) };
       (req as WithContext)[CONTEXT] = context;
       runWithLogContext(context, () => {
-        bindTranId(bodyField(req, 'tranId'));
+        // A body's tranId is logged only if it could be one: never a 60 KiB string.
+        const tranId = bodyField(req, 'tranId');
+        if (tranId !== undefined && tranId.length <= TRAN_ID_MAX) bindTranId(tranId);
         if (req.body !== undefined && context.logger.isLevelEnabled('debug')) {
-          context.logger.debug({ body: req.body as unknown }, 'request body');
+          context.logger.debug({ body: boundedBody(req.body as unknown) }, 'request body');
         }
         next();
       });
@@ -98,7 +101,9 @@ export class LogContextInterceptor implements NestInterceptor {
         const tranId = (answer as { tranId?: unknown } | null | undefined)?.tranId;
         if (typeof tranId === 'string') bindTranId(tranId);
         const logger = currentLogContext()?.logger;
-        if (answer !== undefined && logger?.isLevelEnabled('debug')) logger.debug({ body: answer }, 'response body');
+        if (answer !== undefined && logger?.isLevelEnabled('debug')) {
+          logger.debug({ body: boundedBody(answer) }, 'response body');
+        }
       }),
     );
   }

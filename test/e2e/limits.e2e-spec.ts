@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import { connect, TLSSocket } from 'node:tls';
+import { expectErrorDetail } from '../factories/error-detail.matcher';
+import { OTHER_RETAILER, RETAILER, SANDBOX } from '../factories/hub-config.factory';
+import { aCreateQrCodeRequest, aPaymentRequest, aScanNotification } from '../factories/messages.factory';
+import { createTestApp, TestApp } from '../utils/create-test-app';
+import { createQr, payment, poster, Post } from '../utils/flows';
+import { HubStore } from '../utils/lifecycle-db';
+import { testTls } from '../utils/test-tls';
+
+/**
+ * What one caller can make the hub hold: payments waiting for their scan per
+ * retailer (`limits.heldPaymentsPerRetailer`) and open connections
+ * (`MAX_CONNECTIONS`).
+ */
+describe('limits on what a caller can make the hub hold', () => {
+  describe('held payments per retailer (limit 2)', () => {
+    let hub: TestApp;
+    let store: HubStore;
+    let post: Post;
+
+    beforeAll(async () => {
+      hub = await createTestApp({ heldPaymentsPerRetailer: 2 });
+      store = new HubStore(hub);
+      post = poster(hub.baseUrl);
+    });
+    afterAll(async () => {
+      await hub?.close();
+    });
+
+    const otherRetailer = { client: { id: OTHER_RETAILER.id, name: 'Other Retailer' } };
+    const zar = (amount: number) => ({ amount, currency: '710' });
+
+    it('the third waiting pay gets a definite failure at once and stores nothing; another retailer is unaffected', async () => {
+      const tranIds = [await createQr(post, 1000), await createQr(post, 1000), await createQr(post, 1000)];
+      const held = tranIds.slice(0, 2).map((tranId) => {
+        const body = payment(tranId, 1000);
+        return { body, answer: post('/qr/v1/payments', body, RETAILER) };
+      });
+      for (const { body } of held) await store.untilPaymentState(body.id, 'WAITING_SCAN');
+
+      const third = payment(tranIds[2], 1000);
+      const refused = await post('/qr/v1/payments', third, RETAILER);
+      expectErrorDetail(refused, 503, 'GENERAL_ERROR');
+      expect(refused.body).toMatchObject({ id: third.id, errorMessage: 'Too many payments waiting for a scan' });
+      expect(await store.payment(third.id)).toBeNull();
+
+      // The other retailer's payment is held as usual.
+      const qr = await post(
+        '/qr/v1/qrCodes',
+        aCreateQrCodeRequest({
+          ...otherRetailer,
+          originator: { institution: { id: OTHER_RETAILER.id, name: 'Other Retailer' } },
+          amounts: { requestAmount: zar(1000) },
+          qrProperties: { value: zar(1000) },
+        }),
+        OTHER_RETAILER,
+      );
+      expect(qr.status).toBe(201);
+      const otherTranId = qr.body.tranId as string;
+      const other = aPaymentRequest(otherTranId, { ...otherRetailer, amounts: { requestAmount: zar(1000) } });
+      const otherAnswer = post('/qr/v1/payments', other, OTHER_RETAILER);
+      await store.untilPaymentState(other.id, 'WAITING_SCAN');
+
+      // Scans release every held payment; a freed slot takes the next payment.
+      for (const tranId of [...tranIds.slice(0, 2), otherTranId]) {
+        expect((await post('/qr/v1/scans', aScanNotification(tranId, SANDBOX.id), SANDBOX)).status).toBe(202);
+      }
+      expect((await Promise.all([...held.map((h) => h.answer), otherAnswer])).map((r) => r.status)).toEqual([
+        201, 201, 201,
+      ]);
+      const retry = payment(tranIds[2], 1000);
+      const again = post('/qr/v1/payments', retry, RETAILER);
+      await store.untilPaymentState(retry.id, 'WAITING_SCAN');
+      expect((await post('/qr/v1/scans', aScanNotification(tranIds[2], SANDBOX.id), SANDBOX)).status).toBe(202);
+      expect((await again).status).toBe(201);
+    });
+  });
+
+  describe('open connections (MAX_CONNECTIONS=2)', () => {
+    let hub: TestApp;
+
+    beforeAll(async () => {
+      hub = await createTestApp({ env: { MAX_CONNECTIONS: '2' } });
+    });
+    afterAll(async () => {
+      await hub?.close();
+    });
+
+    function open(): TLSSocket {
+      const port = Number(new URL(hub.baseUrl).port);
+      const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: testTls().cert });
+      socket.on('error', () => undefined);
+      return socket;
+    }
+
+    it('a connection beyond the cap is dropped before its handshake; the others are served', async () => {
+      const kept = [open(), open()];
+      try {
+        await Promise.all(kept.map((s) => once(s, 'secureConnect')));
+
+        const extra = open();
+        let handshook = false;
+        extra.on('secureConnect', () => (handshook = true));
+        await new Promise((resolve) => extra.on('close', resolve));
+        expect(handshook).toBe(false);
+      } finally {
+        for (const socket of kept) socket.destroy();
+      }
+    });
+  });
+});
