@@ -65,6 +65,17 @@ describe('LoginThrottle', () => {
     expect('permit' in throttle.begin('victim', 'fresh')).toBe(true);
   });
 
+  it("an address that proved the password lately is not refused by the username's budget", () => {
+    permit(throttle.begin('victim', 'till')).finish(true);
+    for (let i = 0; i < 59; i++) permit(throttle.begin('victim', `guesser-${i}`)).finish(false);
+    expect(throttle.begin('victim', 'fresh')).toEqual({ retryAfterSeconds: 60 });
+    expect('permit' in throttle.begin('victim', 'till')).toBe(true);
+    // A day later the address is a stranger again.
+    clock.current += 24 * 60 * 60_000;
+    for (let i = 0; i < 60; i++) permit(throttle.begin('victim', `later-${i}`)).finish(false);
+    expect(throttle.begin('victim', 'till')).toEqual({ retryAfterSeconds: 60 });
+  });
+
   it('a permit finished twice counts once', () => {
     const p = permit(throttle.begin('u', 'a'));
     p.finish(false);

@@ -11,6 +11,8 @@ export interface LoginThrottleLimits {
   windowMs: number;
   /** Keys remembered per table: a flood of random usernames or addresses cannot exhaust memory. */
   maxKeys: number;
+  /** How long an address that proved a username's password is exempt from that username's budget. */
+  provenForMs: number;
 }
 
 export const DEFAULT_THROTTLE_LIMITS: LoginThrottleLimits = {
@@ -19,6 +21,7 @@ export const DEFAULT_THROTTLE_LIMITS: LoginThrottleLimits = {
   checksPerUsername: 60,
   windowMs: 60_000,
   maxKeys: 100_000,
+  provenForMs: 24 * 60 * 60_000,
 };
 
 /** A password check the throttle let through: call `finish` once its outcome is known. */
@@ -44,6 +47,8 @@ export class LoginThrottle {
   private readonly failures: SlidingWindow;
   private readonly checks: SlidingWindow;
   private readonly inFlight = new Map<string, number>();
+  /** `username \n address` → when that address last proved that username's password. */
+  private readonly provenFrom = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -62,7 +67,10 @@ export class LoginThrottle {
       const seconds = failed >= this.limits.failuresPerAddress ? this.untilBelow(this.failures, address) : 1;
       return { retryAfterSeconds: seconds };
     }
-    if (this.checks.count(username) >= this.limits.checksPerUsername) {
+    // Guesses from many addresses use up a username's budget, but not for an
+    // address that proved the password lately: the right password from an
+    // address that is not itself throttled still succeeds (docs/decisions.md).
+    if (this.checks.count(username) >= this.limits.checksPerUsername && !this.proven(username, address)) {
       return { retryAfterSeconds: this.untilBelow(this.checks, username) };
     }
 
@@ -78,9 +86,24 @@ export class LoginThrottle {
           if (left > 0) this.inFlight.set(address, left);
           else this.inFlight.delete(address);
           if (!ok) this.failures.add(address);
+          else this.remember(username, address);
         },
       },
     };
+  }
+
+  private proven(username: string, address: string): boolean {
+    const at = this.provenFrom.get(`${username}\n${address}`);
+    return at !== undefined && this.clock.now() - at < this.limits.provenForMs;
+  }
+
+  private remember(username: string, address: string): void {
+    const key = `${username}\n${address}`;
+    this.provenFrom.delete(key);
+    // Forget the longest-unproven pair rather than grow without bound.
+    if (this.provenFrom.size >= this.limits.maxKeys)
+      this.provenFrom.delete(this.provenFrom.keys().next().value as string);
+    this.provenFrom.set(key, this.clock.now());
   }
 
   /** Seconds until the oldest entry that keeps `key` at its limit leaves the window. */
