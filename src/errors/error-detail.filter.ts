@@ -3,6 +3,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { AuditService } from '@app/audit/audit.service';
 import { bodyField, isAdviceOperation, operationOf } from '@app/common/http/operation';
+import { noteErrorType } from '@app/common/http/request-logging';
 import { isStorageUnavailable, isUniqueViolation } from '@app/persistence/database';
 import { ErrorDetail, tillMessage } from './error-detail';
 import { ErrorType } from './error-type';
@@ -87,6 +88,7 @@ function fromHttpException(exception: HttpException): HubError {
 
 /** The ErrorDetail for an error on this request (SPEC §2: ids, tranId, originalId). */
 export function errorDetailFor(error: HubError, req: Request): ErrorDetail {
+  noteErrorType(req, error.errorType);
   const requestId = usableId(bodyField(req, 'id'));
   const detail: ErrorDetail = {
     id: requestId ?? randomUUID(),
