@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { dataSourceOptions } from './data-source';
+import { databaseOpenError } from './database-url-errors';
 import { Database } from './database';
 import { WalCheckpointer } from './wal-checkpointer';
 
@@ -14,7 +15,9 @@ import { WalCheckpointer } from './wal-checkpointer';
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<DataSource> => {
         const dataSource = new DataSource(dataSourceOptions(parseDatabaseUrl(config.env.databaseUrl)));
-        return dataSource.initialize();
+        return dataSource.initialize().catch((error: unknown) => {
+          throw databaseOpenError(config.env.databaseUrl, error);
+        });
       },
     },
     {
