@@ -67,7 +67,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(opsAccess(config.env.opsAuth, app.get(CredentialsService)));
   app.useGlobalPipes(createValidationPipe());
   setupDocs(app);
-  app.enableShutdownHooks();
+  // After a signal's graceful shutdown, exit normally (code 0) rather than re-raise the
+  // signal: the process's 'exit' event then fires, and the hub's last line says it stopped.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   options.configure?.(app);
   return app;
 }

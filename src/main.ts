@@ -5,6 +5,7 @@ import { createApp, hardenServer } from './create-app';
 import { loadAppConfig } from './config/config.module';
 import { assertProductionReady } from './config/production-checks';
 import { governHeapGrowth, heapGrowthPolicy } from './runtime/heap-growth';
+import { startFailureMessage } from './runtime/start-failure';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Hub');
@@ -24,17 +25,23 @@ async function bootstrap(): Promise<void> {
   hardenServer(server);
   await app.listen(config.env.port, config.env.host);
   boundShutdown(server, logger);
+  process.once('exit', (code) => logger.log(`QR payment hub stopped (exit code ${code})`));
 
   const scheme = config.env.tls.disabled ? 'http' : 'https';
   const shownHost = config.env.host === '0.0.0.0' || config.env.host === '::' ? 'localhost' : config.env.host;
-  const base = `${scheme}://${shownHost}:${config.env.port}/qr/v1`;
+  const origin = `${scheme}://${shownHost}:${config.env.port}`;
+  const base = `${origin}/qr/v1`;
   const retailer = config.hub.institutions.find((i) => i.role === 'retailer');
   logger.log(
     `QR payment hub listening on ${base} (config ${config.hub.sourcePath}, database ${describeDb(config.env.databaseUrl)})`,
   );
   logger.log(
-    `Try: curl -k -u ${retailer?.id ?? '<retailer id>'}:<password> -H 'Content-Type: application/json' ` +
-      `${base}/qrCodes -d @docs/examples/create-qr-code.json`,
+    `Try: node scripts/example.js qr-code | curl -k -u ${retailer?.id ?? '<retailer id>'}:<password> ` +
+      `-H 'Content-Type: application/json' -d @- ${base}/qrCodes (README, "Try it")`,
+  );
+  logger.log(
+    `Operator console ${origin}/console, API docs ${origin}/docs; ` +
+      'a whole payment walked through: npm run demo (in another terminal)',
   );
 }
 
@@ -65,7 +72,6 @@ function describeDb(url: string): string {
 
 bootstrap().catch((error: unknown) => {
   // A bad config or certificate stops start-up with its message, not a stack dump.
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`Hub failed to start: ${message}\n`);
+  process.stderr.write(`Hub failed to start: ${startFailureMessage(error)}\n`);
   process.exit(1);
 });

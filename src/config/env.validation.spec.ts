@@ -108,6 +108,14 @@ describe('environment variables (SPEC §3, §9)', () => {
     expect(problems({ PORT: port })).toEqual(['PORT: must be a whole number from 0 to 65535']);
   });
 
+  it.each(['prod', 'staging', 'Production'])('refuses NODE_ENV=%s rather than running development mode', (mode) => {
+    expect(problems({ NODE_ENV: mode })).toEqual(['NODE_ENV: must be one of development, production, test']);
+  });
+
+  it.each(['development', 'production', 'test'] as const)('accepts NODE_ENV=%s', (mode) => {
+    expect(loadEnv({ NODE_ENV: mode }).nodeEnv).toBe(mode);
+  });
+
   it('names each bad variable', () => {
     expect(
       problems({ TLS_DISABLED: 'yes', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://db', BODY_LIMIT_BYTES: '0' }),

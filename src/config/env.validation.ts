@@ -5,13 +5,20 @@ import { ConfigError, formatIssuePath } from '@app/config/load-hub-config';
 /** Log levels the logger understands; `silent` turns logging off (tests). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * The modes NODE_ENV may name. Anything else (`prod`, `staging`) refuses to
+ * start: a typo must not silently run development mode, with its demo
+ * passwords and self-signed certificate. `test` is what Jest sets.
+ */
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+
 /** Who may call the operations endpoints (`/health/*`, `/metrics`, `/docs*`; SPEC §11). */
 export const OPS_AUTH_MODES = ['open', 'operator'] as const;
 
 /** Typed view of the environment variables the hub reads (see `.env.example`). */
 export interface EnvConfig {
   /** NODE_ENV, default `development`. */
-  nodeEnv: string;
+  nodeEnv: (typeof NODE_ENVS)[number];
   /** NODE_ENV === 'production': turns on the refusals of `assertProductionReady` (SPEC §3). */
   production: boolean;
   /** PORT, default 8443; 0 lets the OS pick a free port (tests). */
@@ -131,7 +138,11 @@ const databaseUrl = withDefault('sqlite:data/hub.sqlite').superRefine((url, ctx)
 /** Keys are the variable names, so zod's issue paths name the bad variable. */
 const envSchema = z
   .object({
-    NODE_ENV: withDefault('development'),
+    NODE_ENV: optionalText.pipe(
+      z
+        .enum(NODE_ENVS, { errorMap: () => ({ message: `must be one of ${NODE_ENVS.join(', ')}` }) })
+        .default('development'),
+    ),
     PORT: integer(8443, 0, 65535),
     HOST: withDefault('0.0.0.0'),
     DATABASE_URL: databaseUrl,

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { linkedTransaction } from '@app/audit/audit-link';
 import { AuditService } from '@app/audit/audit.service';
 import { bodyField, isAdviceOperation, operationOf } from '@app/common/http/operation';
+import { noteErrorType } from '@app/common/http/request-logging';
 import { isStorageUnavailable, isUniqueViolation } from '@app/persistence/database';
 import { ErrorDetail, tillMessage } from './error-detail';
 import { ErrorType } from './error-type';
@@ -90,6 +91,7 @@ function fromHttpException(exception: HttpException): HubError {
 
 /** The ErrorDetail for an error on this request (SPEC §2: ids, tranId, originalId). */
 export function errorDetailFor(error: HubError, req: Request): ErrorDetail {
+  noteErrorType(req, error.errorType);
   const requestId = usableId(bodyField(req, 'id'));
   const detail: ErrorDetail = {
     id: requestId ?? randomUUID(),

@@ -110,7 +110,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
         this.logger.warn(`payment ${payment.id}: partner approval unreadable, reversing`);
       }
       if (outcome.kind === 'failed') return await this.decline(payment, upstream, outcome);
-      return await this.giveUp(payment, upstream);
+      return await this.giveUp(payment, upstream, outcome, registered?.config.timeoutMs);
     } catch (error) {
       if (error instanceof HubError) throw error; // an answer, already recorded
       // The payment went upstream but its outcome could not be recorded (storage
@@ -260,10 +260,21 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   }
 
   /** Unknown outcome: the hub owns the clean-up (SPEC §5.5) — a timeout reversal, stored before we answer. */
-  private async giveUp(payment: Payment, upstream: JsonObject): Promise<never> {
+  private async giveUp(
+    payment: Payment,
+    upstream: JsonObject,
+    outcome: PartnerOutcome,
+    timeoutMs: number | undefined,
+  ): Promise<never> {
     const now = this.clock.now();
-    await this.db.transaction((em) => this.markUnknown(em, payment, upstream, now));
+    const queued = await this.db.transaction((em) => this.markUnknown(em, payment, upstream, now));
     this.forwarder.wake();
+    // The operator's first question: which partner, why, after how long, and what the hub did about it.
+    const why = outcome.kind === 'unknown' ? outcome.reason : 'approval unreadable';
+    this.logger.warn(
+      `payment ${payment.id}: partner ${payment.partnerId ?? '?'} outcome unknown (${why}; timeout ${timeoutMs ?? '?'} ms); ` +
+        `answered 503 UPSTREAM_UNAVAILABLE, ${queued ? 'timeout reversal queued' : 'no longer in flight, nothing queued'}`,
+    );
     throw new UpstreamUnavailableError(payment.tranId);
   }
 

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DatabaseTarget } from '@app/config/env.validation';
+import { prepareSqliteFolder } from './database-url-errors';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { PgClient } from './pg-client';
@@ -42,7 +41,7 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     logging: false,
   };
   if (target.type === 'sqlite') {
-    if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+    prepareSqliteFolder(target.file);
     return {
       ...common,
       type: 'better-sqlite3',

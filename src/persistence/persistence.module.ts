@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { dataSourceOptions } from './data-source';
+import { databaseOpenError } from './database-url-errors';
 import { Database } from './database';
 import { SqliteFileLock } from './sqlite-file-lock';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -28,7 +29,7 @@ import { WalCheckpointer } from './wal-checkpointer';
           return await dataSource.initialize();
         } catch (error) {
           lock?.release();
-          throw error;
+          throw databaseOpenError(config.env.databaseUrl, error);
         }
       },
     },

@@ -29,7 +29,7 @@ describe('logs (SPEC §3, §11): JSON lines with request id and tranId, secrets 
   const log = capture();
 
   beforeAll(async () => {
-    hub = await createTestApp({ env: { LOG_LEVEL: 'debug' }, logDestination: log });
+    hub = await createTestApp({ env: { LOG_LEVEL: 'debug' }, logDestination: log, partnerTimeoutMs: 1000 });
   });
   afterAll(() => hub.close());
 
@@ -120,6 +120,40 @@ describe('logs (SPEC §3, §11): JSON lines with request id and tranId, secrets 
     expect(linesOf('log-img-1')).toEqual([
       expect.objectContaining({ tranId, req: expect.objectContaining({ operation: 'qrCodeImage' }) }),
     ]);
+  });
+
+  it('names the errorType on the access line of a 4xx answer', async () => {
+    await send('/qr/v1/payments', aPaymentRequest('1'.repeat(32)), RETAILER, 'log-4xx-1').expect(400);
+    const line = await waitFor('the decline line', () => linesOf('log-4xx-1').find((l) => l.res !== undefined));
+    expect(line).toMatchObject({
+      msg: 'POST /qr/v1/payments 400 INVALID_TRAN_ID',
+      errorType: 'INVALID_TRAN_ID',
+      res: { statusCode: 400 },
+    });
+    await hub.post('/qr/v1/qrCodes', aCreateQrCodeRequest(), { id: RETAILER.id, password: 'wrong' }).expect(401);
+    expect(log.lines().filter((l) => l.msg === 'POST /qr/v1/qrCodes 401 GENERAL_ERROR')).toHaveLength(1);
+  });
+
+  it('says which partner timed out, after how long, and that the timeout reversal is queued', async () => {
+    // Cents 91: the sandbox partner never answers; the hub gives up after partnerTimeoutMs (1 s here).
+    const created = await send(
+      '/qr/v1/qrCodes',
+      aCreateQrCodeRequest({ amounts: { requestAmount: zar(1091) }, qrProperties: { value: zar(1091) } }),
+      RETAILER,
+      'log-qr-3',
+    ).expect(201);
+    const tranId = created.body.tranId as string;
+    const payment = aPaymentRequest(tranId, { amounts: { requestAmount: zar(1091) } });
+    const answer = send('/qr/v1/payments', payment, RETAILER, 'log-pay-3').then((r) => r);
+    await waitFor('the waiting payment', () => linesOf('log-pay-3').some((l) => l.msg === 'request body') || undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    await send('/qr/v1/scans', aScanNotification(tranId, SANDBOX.id), SANDBOX, 'log-scan-3').expect(202);
+    expect((await answer).status).toBe(503);
+
+    const gaveUp = linesOf('log-pay-3').find((l) => String(l.msg).includes('outcome unknown'));
+    expect(gaveUp).toMatchObject({ level: 'warn', tranId });
+    expect(gaveUp?.msg).toMatch(/partner sandbox outcome unknown \(timeout; timeout 1000 ms\)/);
+    expect(gaveUp?.msg).toContain('timeout reversal queued');
   });
 
   it('makes up a request id when the caller sends none (or an unusable one), and echoes it', async () => {

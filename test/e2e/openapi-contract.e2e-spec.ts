@@ -9,7 +9,8 @@ import { createTestApp, TestApp } from '../utils/create-test-app';
  * the interface model, so code that drifts from the interface fails here
  * rather than in a retailer's integration.
  */
-const INTERFACE = join(__dirname, '../../../shared/spec/qr-payment-service-interface-1.7.0.swagger.yaml');
+/** The interface's operations, status codes and message models (see the file's header). */
+const INTERFACE = join(__dirname, '..', 'fixtures', 'electrum-qr-payment-interface-1.7.0.yaml');
 const OPERATIONS = ['createQrCode', 'pay', 'confirmPayment', 'reversePayment', 'notifyScan'];
 
 /** Status codes the hub answers on every operation that the interface does not list (SPEC §2, §3). */

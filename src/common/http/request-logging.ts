@@ -11,7 +11,20 @@ import { bindTranId, currentLogContext, LogContext, runWithLogContext } from '@a
 import { bodyField, operationOf } from './operation';
 
 const CONTEXT = Symbol('hub:logContext');
-type WithContext = IncomingMessage & { [CONTEXT]?: LogContext };
+const ERROR_TYPE = Symbol('hub:errorType');
+type WithContext = IncomingMessage & { [CONTEXT]?: LogContext; [ERROR_TYPE]?: string };
+
+/**
+ * Called by the one builder of `ErrorDetail` bodies: the request's access
+ * line then names the errorType, so a 4xx says why without debug logging.
+ */
+export function noteErrorType(req: IncomingMessage, errorType: string): void {
+  (req as WithContext)[ERROR_TYPE] = errorType;
+}
+
+function errorTypeOf(req: IncomingMessage, res: ServerResponse): string | undefined {
+  return res.statusCode >= 400 ? (req as WithContext)[ERROR_TYPE] : undefined;
+}
 
 /* A caller's request id is kept only if it is a plain token: it is echoed and logged. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -45,10 +58,12 @@ function requestLogging(logger: PinoLogger): RequestHandler {
       req: (req: Request) => ({ method: req.method, path: pathOf(req), operation: operationOf(req) ?? undefined }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
-    // Only the tranId: the rest is already in the line's bindings, and a key bound twice repeats.
-    customProps: (req: IncomingMessage) => {
+    // Only the tranId (and, once answered, the errorType): the rest is already in the line's bindings,
+    // and a key bound twice repeats.
+    customProps: (req: IncomingMessage, res: ServerResponse) => {
       const tranId = (req as WithContext)[CONTEXT]?.tranId;
-      return tranId ? { tranId } : {};
+      const errorType = errorTypeOf(req, res);
+      return { ...(tranId && { tranId }), ...(errorType && { errorType }) };
     },
     customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error): Level | 'silent' => {
       if (err || res.statusCode >= 500) return 'warn';
@@ -83,7 +98,9 @@ function pathOf(req: IncomingMessage): string {
 }
 
 function summary(req: IncomingMessage, res: ServerResponse): string {
-  return `${req.method} ${pathOf(req)} ${res.writableFinished ? res.statusCode : 'closed before answer'}`;
+  if (!res.writableFinished) return `${req.method} ${pathOf(req)} closed before answer`;
+  const errorType = errorTypeOf(req, res);
+  return `${req.method} ${pathOf(req)} ${res.statusCode}${errorType ? ` ${errorType}` : ''}`;
 }
 
 /**

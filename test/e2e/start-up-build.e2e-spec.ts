@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ensureBuilt } from '../utils/hub-process';
+
+const ROOT = resolve(__dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
+
+/** Every file under dist/ with its modification time (ms). */
+function distFiles(dir = DIST): Map<string, number> {
+  const files = new Map<string, number>();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) for (const [file, mtime] of distFiles(path)) files.set(file, mtime);
+    else files.set(path, statSync(path).mtimeMs);
+  }
+  return files;
+}
+
+/** `npm start` runs `prestart` (the build) first. */
+function prestart(): void {
+  const run = spawnSync('npm', ['run', 'prestart'], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`npm run prestart failed:\n${run.stdout}${run.stderr}`);
+}
+
+describe('npm start when the build is current', () => {
+  jest.setTimeout(180_000);
+
+  it('writes nothing under dist/: the build is skipped', () => {
+    ensureBuilt();
+    prestart(); // brings dist/ up to date with the sources, whatever they are
+    const before = distFiles();
+    prestart();
+    const after = distFiles();
+    const rewritten = [...after].filter(([file, mtime]) => before.get(file) !== mtime).map(([file]) => file);
+    expect(rewritten).toEqual([]);
+    expect(after.size).toBe(before.size);
+  });
+});
