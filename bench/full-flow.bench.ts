@@ -30,7 +30,7 @@ const VUS = numberArg('vus', 64);
 const RATE = numberArg('rate', 150);
 const DURATION_S = numberArg('duration', 20);
 const WARMUP_S = numberArg('warmup', 3);
-/** `--grace=ms`: run with timeouts.earlyScanGraceMs (SPEC §6), so an early scan is kept, not declined; own section. */
+/** `--grace=ms`: run with timeouts.earlyScanGraceMs (docs/protocol.md §6), so an early scan is kept, not declined; own section. */
 const GRACE_MS = numberArg('grace', 0);
 /**
  * `--scan-after=ms`: the wallet's first scan goes this long after the pay was sent (a stand-in for
@@ -71,7 +71,7 @@ class Runner {
       if (SCAN_AFTER_MS > 0) await sleep(SCAN_AFTER_MS);
       for (;;) {
         scan = await this.wallet.post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET);
-        // Declined by design while the hub has not yet stored the payment (SPEC §6).
+        // Declined by design while the hub has not yet stored the payment (docs/protocol.md §6).
         if (scan.status !== 400 || errorType(scan) !== 'UNABLE_TO_LOCATE_RECORD' || retries >= 2000) break;
         retries += 1;
         await sleep(SCAN_RETRY_MS);

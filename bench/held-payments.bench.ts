@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const partner = await startPartnerServer();
   const dir = mkdtempSync(join(tmpdir(), 'qr-hub-held-'));
   const configFile = join(dir, 'hub.yaml');
-  // scanWaitMs + partnerTimeoutMs must fit in retailerTimeoutMs (SPEC §5.6); the test YAML fixes that at 60 s.
+  // scanWaitMs + partnerTimeoutMs must fit in retailerTimeoutMs (docs/protocol.md §5.6); the test YAML fixes that at 60 s.
   const yaml = testHubConfigYaml({
     walletBaseUrl: partner.baseUrl,
     walletCaFile: partner.caFile,

@@ -1,7 +1,7 @@
 /**
  * Store-and-forward drain: 10,000 confirmations queued while the partner is
  * down, then delivered when it comes back. Setup uses the fast path (a pay
- * naming its partner is routed without a scan, SPEC §5.3). Measures from the
+ * naming its partner is routed without a scan, docs/protocol.md §5.3). Measures from the
  * partner's return until it has received every confirmation → advices/s
  * (target ≥ 1,000/s on SQLite). saf.initialDelayMs 200, maxDelayMs 1000.
  *

@@ -1,7 +1,7 @@
 import { hashPassword } from '@app/auth/password-hash';
 
 /*
- * Makes an institution password hash for the hub config (SPEC §3, §9):
+ * Makes an institution password hash for the hub config (docs/protocol.md §3, §9):
  *
  *   npm run hash-password -- '<password>'
  *   printf '%s' '<password>' | npm run --silent hash-password

@@ -46,7 +46,7 @@ async function bootstrap(): Promise<void> {
 }
 
 /**
- * SPEC §10: on SIGTERM Nest's shutdown hooks stop the listener and answer held
+ * docs/protocol.md §10: on SIGTERM Nest's shutdown hooks stop the listener and answer held
  * payments (first), let upstream calls in flight finish, then mark this
  * instance stopped, release outbox leases and close the database; this adds
  * what they cannot:

@@ -1,5 +1,5 @@
 /**
- * The one suite every partner connector must pass (SPEC §8, STYLE: partner
+ * The one suite every partner connector must pass (docs/protocol.md §8, STYLE: partner
  * connectors). It drives the connector through the sandbox rules
  * (`src/partners/connectors/sandbox/sandbox-rules.ts`): the in-process sandbox
  * applies them itself; a connector to a real partner is run against the test

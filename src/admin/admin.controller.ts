@@ -10,7 +10,7 @@ import { SameOriginGuard } from './same-origin.guard';
 type OperatorRequest = Request & { user: Principal };
 
 /**
- * The operator API (SPEC §11), behind the operator credential. Errors are
+ * The operator API (docs/protocol.md §11), behind the operator credential. Errors are
  * ErrorDetail bodies like everywhere else: 404 for an unknown id, 400
  * TRANSACTION_NOT_SUPPORTED for acting on an advice that is not parked.
  */

@@ -7,7 +7,7 @@ import { AdminService } from './admin.service';
 import { ConsoleController } from './console/console.controller';
 
 /**
- * The operator API (`/admin/v1`) and console (`/console`), SPEC §11.
+ * The operator API (`/admin/v1`) and console (`/console`), docs/protocol.md §11.
  * PaymentsModule provides the AdviceForwarder a retried advice is handed to;
  * RetentionModule the oldest record kept per kind.
  */

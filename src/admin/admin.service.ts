@@ -26,7 +26,7 @@ const QUERY_MAX = 64;
 type OperatorAction = 'retryAdvice' | 'resolveAdvice';
 
 /**
- * The operator's view of the hub (SPEC §11): a transaction's timeline, the
+ * The operator's view of the hub (docs/protocol.md §11): a transaction's timeline, the
  * store-and-forward queue per partner, and the two things an operator may do
  * to an advice the partner refused — send it again, or mark it settled by
  * other means. Every action is recorded in the audit trail with who did it.

@@ -11,7 +11,7 @@ export type AdviceAction =
   | 'close-wait'; // the payment still waits for its scan: close it, nothing went upstream
 
 /**
- * SPEC §7 as a table: the effect of a confirmation or reversal on a payment
+ * docs/protocol.md §7 as a table: the effect of a confirmation or reversal on a payment
  * in each state, or the error it gets.
  */
 export function decideAdvice(kind: AdviceKind, payment: Payment): AdviceAction | HubError {

@@ -4,7 +4,7 @@ import { JsonObject, jsonColumn, timeColumn } from '@app/persistence/column-type
 export type AdviceKind = 'CONFIRMATION' | 'REVERSAL';
 
 /**
- * A retailer's advice as received (SPEC §7), kept for idempotency: the same id
+ * A retailer's advice as received (docs/protocol.md §7), kept for idempotency: the same id
  * with the same content is answered again, with other content it is a duplicate.
  * `paymentId` is null for a reversal of an unknown request, which is remembered
  * so that a PaymentRequest with that id arriving later is declined.

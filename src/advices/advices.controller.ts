@@ -10,13 +10,13 @@ import { AdvicesService } from './advices.service';
 
 /**
  * Advices carry no `client` field, so ownership is checked against the
- * payment: another client's payment is answered as if it did not exist (SPEC §3).
+ * payment: another client's payment is answered as if it did not exist (docs/protocol.md §3).
  */
 @Controller('qr/v1/payments')
 export class AdvicesController {
   constructor(private readonly advices: AdvicesService) {}
 
-  /** confirmPayment (SPEC §7): 202 with the confirmation echoed. */
+  /** confirmPayment (docs/protocol.md §7): 202 with the confirmation echoed. */
   @Post('confirmations')
   @HttpCode(202)
   @Roles('retailer')
@@ -27,7 +27,7 @@ export class AdvicesController {
     return withIdsAsSent(await this.advices.accept('CONFIRMATION', advice, req.user.id), req.body);
   }
 
-  /** reversePayment (SPEC §7): 202 with the reversal echoed; 404 means nothing to reverse. */
+  /** reversePayment (docs/protocol.md §7): 202 with the reversal echoed; 404 means nothing to reverse. */
   @Post('reversals')
   @HttpCode(202)
   @Roles('retailer')

@@ -26,7 +26,7 @@ export class AdvicesRepository {
     return advices.one(em, where, [paymentId], 'ORDER BY created_at');
   }
 
-  /** A reversal received for a request the hub had not seen (SPEC §7: remembered). */
+  /** A reversal received for a request the hub had not seen (docs/protocol.md §7: remembered). */
   reversalFor(em: EntityManager, requestId: string, clientId: string): Promise<Advice | null> {
     return advices.one(em, "request_id = ? AND client_id = ? AND kind = 'REVERSAL'", [requestId, clientId]);
   }

@@ -20,7 +20,7 @@ import { AdviceForwarder } from './saf/advice-forwarder.service';
 import { OutboxRepository } from './saf/outbox.repository';
 
 /**
- * `confirmPayment` and `reversePayment` (SPEC §7): stored before they are
+ * `confirmPayment` and `reversePayment` (docs/protocol.md §7): stored before they are
  * acknowledged, idempotent by advice id, and forwarded to the partner by the
  * AdviceForwarder. The advice, the payment's new state and the outbox row
  * are written in one transaction.
@@ -50,7 +50,7 @@ export class AdvicesService {
       const outcome = await this.db.transaction(async (em) => {
         const payment = await this.payments.find(advice.requestId, em);
         if (!payment || payment.clientId !== clientId) {
-          // SPEC §7: an unknown request; a reversal of it is remembered so the request is declined if it comes.
+          // docs/protocol.md §7: an unknown request; a reversal of it is remembered so the request is declined if it comes.
           if (kind === 'REVERSAL') await this.store(em, advice.id, kind, hash, clientId, null, 404, body);
           return notFound(advice);
         }
@@ -88,7 +88,7 @@ export class AdvicesService {
   ): Promise<JsonObject | null> {
     const previous = await this.advices.find(id);
     if (!previous) return null;
-    // Another retailer's advice id: refused without a word about that retailer's payment (SPEC §3).
+    // Another retailer's advice id: refused without a word about that retailer's payment (docs/protocol.md §3).
     if (previous.clientId !== clientId) throw new DuplicateRecordError('Advice id already used');
     if (previous.kind !== kind || previous.contentHash !== hash) {
       throw new DuplicateRecordError('Advice id reused with other content', { originalId: previous.requestId });
@@ -101,7 +101,7 @@ export class AdvicesService {
     const action = decideAdvice(kind, payment);
     if (action instanceof HubError) return withIds(action, advice, payment);
     const final = advice.amounts?.approvedAmount;
-    // SPEC §7: an advice may settle at most what was approved; before the
+    // docs/protocol.md §7: an advice may settle at most what was approved; before the
     // partner has answered, at most what was asked for.
     const ceiling =
       payment.state === 'APPROVED'
@@ -122,7 +122,7 @@ export class AdvicesService {
 
   /**
    * Applies the decided action with a conditional update; when another
-   * request changed the payment first (several instances, SPEC §10), decides
+   * request changed the payment first (several instances, docs/protocol.md §10), decides
    * again on what it is now.
    */
   private async apply(
@@ -142,7 +142,7 @@ export class AdvicesService {
     if (action === 'close-wait') {
       const closed = await this.payments.transition(em, payment.id, 'WAITING_SCAN', {
         state: 'CLOSED',
-        reversalRequested: true, // a later confirmation is "after reversal" (SPEC §7)
+        reversalRequested: true, // a later confirmation is "after reversal" (docs/protocol.md §7)
         updatedAt: now,
       });
       return closed ? action : again();
@@ -205,7 +205,7 @@ function withIds(error: HubError, advice: BasicAdviceDto, payment: Payment): Hub
   });
 }
 
-/** Same content = same advice; `time` may differ when a sender repeats it (SPEC §7). */
+/** Same content = same advice; `time` may differ when a sender repeats it (docs/protocol.md §7). */
 function contentHash(kind: AdviceKind, body: JsonObject): string {
   const { time: _time, ...content } = body;
   return createHash('sha256')

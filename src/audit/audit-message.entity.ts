@@ -3,7 +3,7 @@ import { JsonObject, jsonColumn, timeColumn } from '@app/persistence/column-type
 
 export type AuditDirection = 'IN' | 'OUT' | 'LATE' | 'ADMIN';
 
-/** One message the hub received or sent, with its outcome (SPEC §10: audit trail). */
+/** One message the hub received or sent, with its outcome (docs/protocol.md §10: audit trail). */
 @Entity('audit_messages')
 @Index('idx_audit_tran_id', ['tranId'])
 @Index('idx_audit_message_id', ['messageId'])

@@ -24,7 +24,7 @@ export interface AuditEntry {
 }
 
 /**
- * The audit trail (SPEC §10): every inbound and outbound message with its
+ * The audit trail (docs/protocol.md §10): every inbound and outbound message with its
  * outcome. Secrets are masked before they are stored. A failed audit write is
  * logged and never turns a good answer into an error.
  */

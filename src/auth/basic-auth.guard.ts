@@ -8,7 +8,7 @@ import { IDENTITY_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { Principal, Role } from './principal';
 
 /**
- * The global guard. It fixes the order of checks of SPEC §2: authentication
+ * The global guard. It fixes the order of checks of docs/protocol.md §2: authentication
  * (401) → role (403) → a body that could not be parsed (400/413/415) →
  * identity, i.e. the body's client.id / partner.id equals the username (403).
  * Message validation (400) follows in the ValidationPipe.

@@ -6,7 +6,7 @@ import { basicCredentials } from './basic-credentials';
 import { CredentialsService } from './credentials.service';
 import { Principal } from './principal';
 
-/** HTTP Basic auth through passport (the 401 challenge); the username is the institution id (SPEC §3). */
+/** HTTP Basic auth through passport (the 401 challenge); the username is the institution id (docs/protocol.md §3). */
 @Injectable()
 export class BasicStrategy extends PassportStrategy(PassportBasicStrategy, 'basic') {
   constructor(private readonly credentials: CredentialsService) {

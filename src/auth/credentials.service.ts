@@ -12,7 +12,7 @@ const CACHE_TTL_MS = 5 * 60_000;
 const CACHE_MAX = 10_000;
 
 /**
- * Checks Basic-auth credentials against the configured institutions (SPEC §3).
+ * Checks Basic-auth credentials against the configured institutions (docs/protocol.md §3).
  * scrypt is deliberately slow (~50 ms), so a verified username/password pair is
  * remembered for a few minutes under a keyed hash (the plaintext is never
  * kept); password checks are throttled per client address and per username
@@ -38,7 +38,7 @@ export class CredentialsService {
    * The principal for valid credentials, null for wrong ones; throws when the
    * throttle refuses to check the password. A credential already proven
    * correct is answered from the cache before the throttle is asked, so no
-   * third party's failures can refuse it (SPEC §3, docs/decisions.md).
+   * third party's failures can refuse it (docs/protocol.md §3, docs/decisions.md).
    */
   async authenticate(username: string, password: string, clientAddress: string): Promise<Principal | null> {
     const digest = this.digest(username, password);

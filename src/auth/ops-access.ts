@@ -6,7 +6,7 @@ import { basicCredentials } from './basic-credentials';
 import type { CredentialsService } from './credentials.service';
 
 /*
- * The operations endpoints of SPEC §11. Case-insensitive because express
+ * The operations endpoints of docs/protocol.md §11. Case-insensitive because express
  * routes case-insensitively: /METRICS reaches the same handler as /metrics.
  */
 const OPS_PATH = /^\/+(?:health|metrics|docs)(?:[-/]|$)/i;

@@ -1,7 +1,7 @@
 import { hashPassword, isPasswordHash, verifyPasswordHash } from '@app/auth/password-hash';
 import { randomBytes, scryptSync } from 'node:crypto';
 
-describe('password hashes (SPEC §3: salted slow hashes, constant-time compare)', () => {
+describe('password hashes (docs/protocol.md §3: salted slow hashes, constant-time compare)', () => {
   it('produces scrypt$16384$8$1$salt$hash with a 16-byte salt and 32-byte key', async () => {
     const hash = await hashPassword('s3cret');
     const [scheme, n, r, p, salt, key] = hash.split('$');

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /*
- * Institution passwords are stored only as salted scrypt hashes (SPEC §3), in
+ * Institution passwords are stored only as salted scrypt hashes (docs/protocol.md §3), in
  * a self-describing string so the cost can be raised later without breaking
  * hashes already pasted into operators' config files:
  *

@@ -1,4 +1,4 @@
-/** Who may call the hub (SPEC §3, §11). */
+/** Who may call the hub (docs/protocol.md §3, §11). */
 export type Role = 'retailer' | 'partner' | 'operator';
 
 /** The authenticated caller: the Basic-auth username is the institution id. */

@@ -1,7 +1,7 @@
 /**
  * The background sender of the POS's advice queue: repeats every pending
  * advice with capped exponential backoff and jitter until the hub gives a
- * final answer (protocol basics; SPEC §7 applies the same rule to the hub).
+ * final answer (protocol basics; docs/protocol.md §7 applies the same rule to the hub).
  */
 import type { ProtocolOutcome } from '@app/protocol/protocol-client';
 import type { AdviceQueue, QueuedAdvice } from './advice-queue';

@@ -31,7 +31,7 @@ const KEEP_DONE_MS = 7 * 24 * 3_600_000;
 
 /**
  * The retailer's side of the QR Payment Service Interface, with the
- * protocol's client duties built in (protocol basics, SPEC §2 and §7):
+ * protocol's client duties built in (protocol basics, docs/protocol.md §2 and §7):
  * the status table and the agreed timeout (`ProtocolHttpClient`), late
  * answers logged and ignored, a timeout reversal for every payment whose
  * outcome is unknown, advices stored durably before they are acknowledged to

@@ -23,7 +23,7 @@ const REDACT_PATHS = [
 let stdout: DestinationStream | undefined;
 
 /**
- * The hub's root logger (SPEC §3, §11): JSON lines at LOG_LEVEL, with
+ * The hub's root logger (docs/protocol.md §3, §11): JSON lines at LOG_LEVEL, with
  * passwords, Authorization headers and partnerPaymentToken hidden and card
  * numbers cut to their first six digits — in fields at any depth and in
  * message text. `destination` lets tests read the lines; default stdout.

@@ -1,5 +1,5 @@
 /**
- * Secrets never leave the hub in logs or the audit trail (SPEC §3):
+ * Secrets never leave the hub in logs or the audit trail (docs/protocol.md §3):
  * partnerPaymentToken and passwords are replaced, card numbers keep only
  * their first six digits.
  */

@@ -2,7 +2,7 @@
  * Credentials of the demo institutions in `config/hub.yaml`. They are public
  * (in the README and this repo), so production mode refuses any institution
  * whose password is one of them, whether given as plaintext or as a hash
- * (SPEC §3).
+ * (docs/protocol.md §3).
  */
 export const DEMO_CREDENTIALS = Object.freeze({
   retailer: Object.freeze({ username: '1234', password: 'demo-retailer' }),

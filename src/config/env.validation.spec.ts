@@ -13,7 +13,7 @@ function problems(env: NodeJS.ProcessEnv): string[] {
   throw new Error('expected the environment to be refused');
 }
 
-describe('environment variables (SPEC §3, §9)', () => {
+describe('environment variables (docs/protocol.md §3, §9)', () => {
   it('applies the documented defaults to an empty environment', () => {
     expect(loadEnv({})).toEqual({
       nodeEnv: 'development',

@@ -12,14 +12,14 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  */
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 
-/** Who may call the operations endpoints (`/health/*`, `/metrics`, `/docs*`; SPEC §11). */
+/** Who may call the operations endpoints (`/health/*`, `/metrics`, `/docs*`; docs/protocol.md §11). */
 export const OPS_AUTH_MODES = ['open', 'operator'] as const;
 
 /** Typed view of the environment variables the hub reads (see `.env.example`). */
 export interface EnvConfig {
   /** NODE_ENV, default `development`. */
   nodeEnv: (typeof NODE_ENVS)[number];
-  /** NODE_ENV === 'production': turns on the refusals of `assertProductionReady` (SPEC §3). */
+  /** NODE_ENV === 'production': turns on the refusals of `assertProductionReady` (docs/protocol.md §3). */
   production: boolean;
   /** PORT, default 8443; 0 lets the OS pick a free port (tests). */
   port: number;
@@ -27,11 +27,11 @@ export interface EnvConfig {
   host: string;
   /** DATABASE_URL, default `sqlite:data/hub.sqlite`; see {@link parseDatabaseUrl}. */
   databaseUrl: string;
-  /** HUB_CONFIG, default `config/hub.yaml` (SPEC §9). */
+  /** HUB_CONFIG, default `config/hub.yaml` (docs/protocol.md §9). */
   hubConfigPath: string;
   /** DATA_DIR, default `data`; the self-signed development certificate lives here. */
   dataDir: string;
-  /** TLS_DISABLED, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_REQUIRE_CLIENT_CERT (SPEC §3). */
+  /** TLS_DISABLED, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_REQUIRE_CLIENT_CERT (docs/protocol.md §3). */
   tls: {
     disabled: boolean;
     certFile?: string;
@@ -39,32 +39,32 @@ export interface EnvConfig {
     caFile?: string;
     requireClientCert: boolean;
   };
-  /** BODY_LIMIT_BYTES, default 65536 (SPEC §2: larger bodies get 413). */
+  /** BODY_LIMIT_BYTES, default 65536 (docs/protocol.md §2: larger bodies get 413). */
   bodyLimitBytes: number;
   /** MAX_CONNECTIONS, default 4096: open client connections beyond it are dropped at once. */
   maxConnections: number;
   /** LOG_LEVEL, default `info`. */
   logLevel: (typeof LOG_LEVELS)[number];
-  /** INSTANCE_ID: optional name of this hub instance (heartbeats, logs; SPEC §10). */
+  /** INSTANCE_ID: optional name of this hub instance (heartbeats, logs; docs/protocol.md §10). */
   instanceId?: string;
   /**
    * OPS_AUTH: `operator` puts health, metrics and the API docs behind an
    * operator credential; `open` needs none. Default: open outside production,
-   * operator in production (SPEC §11).
+   * operator in production (docs/protocol.md §11).
    */
   opsAuth: (typeof OPS_AUTH_MODES)[number];
   /**
    * TRUST_PROXY: the proxies whose `X-Forwarded-For` gives a client's address
-   * (login throttling per address, SPEC §3), for express's `trust proxy`.
+   * (login throttling per address, docs/protocol.md §3), for express's `trust proxy`.
    * Default: loopback and private addresses with TLS_DISABLED (a
    * TLS-terminating proxy in front), none otherwise. `none` trusts none.
    */
   trustProxy: string[] | false;
-  /** Whether TRUST_PROXY was set; production with TLS_DISABLED refuses the default (SPEC §3). */
+  /** Whether TRUST_PROXY was set; production with TLS_DISABLED refuses the default (docs/protocol.md §3). */
   trustProxyGiven: boolean;
 }
 
-/** Storage selected by DATABASE_URL (SPEC §9). */
+/** Storage selected by DATABASE_URL (docs/protocol.md §9). */
 export type DatabaseTarget = { type: 'sqlite'; file: string } | { type: 'postgres'; url: string };
 
 /**

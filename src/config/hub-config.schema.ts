@@ -4,7 +4,7 @@ import { isPasswordHash } from '@app/auth/password-hash';
 /** How an institution's password is known: plaintext from the environment, or a stored scrypt hash. */
 export type Secret = { kind: 'plain'; value: string } | { kind: 'scrypt'; hash: string };
 
-/** Who may call the hub (SPEC §3): the Basic-auth username is `id`. */
+/** Who may call the hub (docs/protocol.md §3): the Basic-auth username is `id`. */
 export interface InstitutionConfig {
   id: string;
   name: string;
@@ -12,7 +12,7 @@ export interface InstitutionConfig {
   secret: Secret;
 }
 
-/** Where payments scanned by a partner go (SPEC §8, §9). */
+/** Where payments scanned by a partner go (docs/protocol.md §8, §9). */
 export interface PartnerConfig {
   id: string;
   /** Connector name; the partner registry checks it names a registered connector. */
@@ -29,7 +29,7 @@ export interface PartnerConfig {
   options: Record<string, unknown>;
 }
 
-/** The operator's validated, resolved config file (SPEC §9). */
+/** The operator's validated, resolved config file (docs/protocol.md §9). */
 export interface HubConfig {
   hub: { institutionId: string; name: string };
   qr: { providerId: string; templateTag: number; defaultTtlSeconds: number };
@@ -122,7 +122,7 @@ const text = z
   .min(1, 'must not be empty');
 
 /*
- * Ids are Basic-auth usernames (SPEC §3), which cannot hold ':', and the
+ * Ids are Basic-auth usernames (docs/protocol.md §3), which cannot hold ':', and the
  * `client.id` / `partner.id` of messages, which are at most 256 characters.
  */
 const ID_MAX = 256;
@@ -170,7 +170,7 @@ function custom(ctx: z.RefinementCtx, path: (string | number)[], message: string
 const BAD_HASH = 'is not a valid scrypt$N$r$p$salt$hash string (make one with `npm run hash-password`)';
 
 /**
- * Builds the zod schema for the hub config file (SPEC §9). It validates the
+ * Builds the zod schema for the hub config file (docs/protocol.md §9). It validates the
  * shape and the cross-field rules, and resolves secrets and CA files through
  * `ctx`, so every problem is reported in one pass with its key path.
  */
@@ -260,7 +260,7 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
         issues,
         ['partnerTimeoutMs'],
         `timeouts.scanWaitMs (${t.scanWaitMs}) + timeouts.partnerTimeoutMs (${t.partnerTimeoutMs}) = ${sum} exceeds ` +
-          `timeouts.retailerTimeoutMs (${t.retailerTimeoutMs}); the retailer would give up first (SPEC §5.6)`,
+          `timeouts.retailerTimeoutMs (${t.retailerTimeoutMs}); the retailer would give up first (docs/protocol.md §5.6)`,
       );
     }
   });
@@ -268,7 +268,7 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
   const saf = strictSection({
     initialDelayMs: int(1, 3_600_000).default(1_000),
     maxDelayMs: int(1, 86_400_000).default(60_000),
-    // SPEC §10: leases of at most 30 s. An advice delivery gets the partner's
+    // docs/protocol.md §10: leases of at most 30 s. An advice delivery gets the partner's
     // timeout, capped to end 5 s (or half a short lease) before its lease does.
     leaseMs: int(1_000, 30_000).default(30_000),
     batchSize: int(1, 10_000).default(100),
@@ -300,7 +300,7 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       hub: strictSection({ institutionId: id.default('qr-hub'), name: text.default('QR Hub') }).default({}),
       qr: strictSection({
         // 10 chars of TLV framing + a 32-char tranId leave 59 for the provider
-        // id inside the 99-char merchant account template (SPEC §4).
+        // id inside the 99-char merchant account template (docs/protocol.md §4).
         providerId: text
           .pipe(z.string().regex(/^[\x20-\x7e]{1,59}$/, 'must be 1-59 printable ASCII characters'))
           .default('za.co.elec'),
@@ -333,7 +333,7 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       c.partners.forEach((p, i) => {
         // A partner without an institution is valid: it cannot send scans, and
         // is reached by direct routing (a PaymentRequest naming partner.id,
-        // SPEC §5.3). An institution with its id but another role is a mix-up:
+        // docs/protocol.md §5.3). An institution with its id but another role is a mix-up:
         // that partner's scans would be refused with 403.
         const inst = c.institutions.find((x) => x.id === p.id);
         if (inst && inst.role !== 'partner') {
@@ -349,13 +349,13 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
             issues,
             ['partners', i, 'timeoutMs'],
             `timeouts.scanWaitMs (${scanWaitMs}) + partners[${i}].timeoutMs (${p.timeoutMs}) exceeds ` +
-              `timeouts.retailerTimeoutMs (${retailerTimeoutMs}) (SPEC §5.6)`,
+              `timeouts.retailerTimeoutMs (${retailerTimeoutMs}) (docs/protocol.md §5.6)`,
           );
         }
       });
       // Partner timeouts may exceed saf.leaseMs: advice deliveries are cut to
       // fit inside the lease (adviceTimeoutMs in the advice forwarder), pay
-      // calls keep the full timeout (SPEC §5.6, §10).
+      // calls keep the full timeout (docs/protocol.md §5.6, §10).
     })
     .transform((c): Omit<HubConfig, 'sourcePath'> => ({
       ...c,

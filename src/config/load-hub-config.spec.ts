@@ -41,7 +41,7 @@ function problems(doc: unknown, env: NodeJS.ProcessEnv = ENV, sourcePath?: strin
   throw new Error('expected the config to be refused');
 }
 
-describe('hub config file (SPEC §9)', () => {
+describe('hub config file (docs/protocol.md §9)', () => {
   it('loads the demo config shipped in config/', async () => {
     const cfg = loadHubConfig(DEMO_PATH, {});
     expect(cfg.sourcePath).toBe(DEMO_PATH);
@@ -63,7 +63,7 @@ describe('hub config file (SPEC §9)', () => {
     }
   });
 
-  it("loads SPEC §9's own example, whose sandbox partner has no institution", () => {
+  it("loads docs/protocol.md §9's own example, whose sandbox partner has no institution", () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
     mkdirSync(join(dir, 'certs'));
     writeFileSync(join(dir, 'certs/wallet-a-ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
@@ -144,7 +144,7 @@ partners:                        # where payments scanned by a partner go
     ]);
   });
 
-  it('refuses scanWaitMs + partnerTimeoutMs above the retailer timeout, naming both keys (SPEC §5.6)', () => {
+  it('refuses scanWaitMs + partnerTimeoutMs above the retailer timeout, naming both keys (docs/protocol.md §5.6)', () => {
     const [line] = problems({ ...base(), timeouts: { scanWaitMs: 40000, partnerTimeoutMs: 25000 } });
     expect(line).toMatch(
       /^timeouts\.partnerTimeoutMs: timeouts\.scanWaitMs \(40000\) \+ timeouts\.partnerTimeoutMs \(25000\)/,
@@ -259,7 +259,7 @@ partners:                        # where payments scanned by a partner go
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('checks the store-and-forward settings (SPEC §10)', () => {
+  it('checks the store-and-forward settings (docs/protocol.md §10)', () => {
     expect(problems({ ...base(), saf: { initialDelayMs: 5000, maxDelayMs: 1000 } })).toEqual([
       expect.stringMatching(/^saf\.maxDelayMs: must be at least saf\.initialDelayMs \(5000\)/),
     ]);
@@ -269,7 +269,7 @@ partners:                        # where payments scanned by a partner go
     expect(parse({ ...base(), saf: { leaseMs: 20000 } }).saf.leaseMs).toBe(20000);
   });
 
-  it('accepts partner timeouts longer than the outbox lease, within the retailer budget (SPEC §5.6, §10)', () => {
+  it('accepts partner timeouts longer than the outbox lease, within the retailer budget (docs/protocol.md §5.6, §10)', () => {
     const doc = base();
     const cfg = parse({ ...doc, timeouts: { scanWaitMs: 20000, partnerTimeoutMs: 35000 } });
     expect(cfg.saf.leaseMs).toBe(30000);

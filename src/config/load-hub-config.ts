@@ -28,7 +28,7 @@ export function formatIssuePath(path: readonly (string | number)[]): string {
 }
 
 /**
- * Reads and validates the hub config file (SPEC §9). Relative paths are taken
+ * Reads and validates the hub config file (docs/protocol.md §9). Relative paths are taken
  * from the working directory; `env` supplies the `{ env: NAME }` secrets.
  * Throws {@link ConfigError} naming every bad key.
  */

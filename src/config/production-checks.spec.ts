@@ -49,7 +49,7 @@ async function refusal(cfg: HubConfig, env = PROD_ENV): Promise<string[]> {
   return [...(err as ConfigError).problems];
 }
 
-describe('production refusals (SPEC §3)', () => {
+describe('production refusals (docs/protocol.md §3)', () => {
   it('does nothing outside production, even with the demo config', async () => {
     await expect(assertProductionReady(loadHubConfig(DEMO_PATH, {}), loadEnv({}))).resolves.toBeUndefined();
   });

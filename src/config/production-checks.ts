@@ -7,7 +7,7 @@ import { ConfigError, HubConfig, InstitutionConfig } from '@app/config/load-hub-
 const SANDBOX_CONNECTOR = 'sandbox';
 
 /**
- * In production mode (`NODE_ENV=production`) refuses to start (SPEC §3) when:
+ * In production mode (`NODE_ENV=production`) refuses to start (docs/protocol.md §3) when:
  * TLS is on but no certificate/key is configured (the self-signed fallback is
  * for development); any institution uses a demo password, as plaintext or as
  * a hash of it (so a hash copied from the demo config is caught too); TLS is

@@ -35,7 +35,7 @@ const PROTOCOL_FAILURES = {
 };
 
 /*
- * Answers the hub gives before a message reaches its operation (SPEC §2, §3).
+ * Answers the hub gives before a message reaches its operation (docs/protocol.md §2, §3).
  * The interface does not list them; the contract test allows exactly these.
  */
 const GATE_FAILURES = {
@@ -47,7 +47,7 @@ const GATE_FAILURES = {
 };
 
 /**
- * The five operations of the QR Payment Service Interface 1.7.0 (SPEC §1).
+ * The five operations of the QR Payment Service Interface 1.7.0 (docs/protocol.md §1).
  * Kept in one table rather than on each controller: the controllers belong
  * to the payment flows' owners, and this table is what the contract test
  * (test/e2e/openapi-contract.e2e-spec.ts) holds against the interface.

@@ -31,7 +31,7 @@ export function contractSchemas(): Record<string, SchemaObject> {
     TenderDto,
   ]);
   schemas.CreateQrCodeResponse = extend(schemas.CreateQrCodeRequest, ['tranId', 'qrCode'], {
-    // SPEC §4: 32 hex characters; the bound is the one payments accept.
+    // docs/protocol.md §4: 32 hex characters; the bound is the one payments accept.
     tranId: { type: 'string', minLength: 1, maxLength: TRAN_ID_MAX },
     qrCode: { type: 'string' },
   });
@@ -51,7 +51,7 @@ function extend(base: SchemaObject, required: string[], properties: SchemaObject
   };
 }
 
-/** SPEC §2: one entry per violation in `detailMessage` of a 400 FORMAT_ERROR. */
+/** docs/protocol.md §2: one entry per violation in `detailMessage` of a 400 FORMAT_ERROR. */
 function fieldViolationSchema(): SchemaObject {
   return {
     type: 'object',
@@ -65,7 +65,7 @@ function fieldViolationSchema(): SchemaObject {
   };
 }
 
-/** SPEC §2: the body of every non-2xx answer. */
+/** docs/protocol.md §2: the body of every non-2xx answer. */
 function errorDetailSchema(): SchemaObject {
   return {
     type: 'object',

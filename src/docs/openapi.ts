@@ -4,7 +4,7 @@ import { documentOperations } from './api-operations';
 import { BASIC_AUTH } from './api-security';
 import { contractSchemas } from './contract-schemas';
 
-/** Where the Swagger UI is served; the JSON document is at `/docs-json` (SPEC §11). */
+/** Where the Swagger UI is served; the JSON document is at `/docs-json` (docs/protocol.md §11). */
 export const DOCS_PATH = 'docs';
 
 /** The version of the Electrum QR Payment Service Interface the hub speaks. */

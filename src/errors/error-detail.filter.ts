@@ -17,7 +17,7 @@ interface Principalled {
 /**
  * The only place error bodies are built (STYLE: errors): every error — ours,
  * validation, passport, body parsing, routing, storage, unexpected — becomes
- * an `ErrorDetail` with the status SPEC §2 gives. Unexpected faults are logged
+ * an `ErrorDetail` with the status docs/protocol.md §2 gives. Unexpected faults are logged
  * here and answered 500 without internals.
  */
 @Catch()
@@ -40,7 +40,7 @@ export class ErrorDetailFilter implements ExceptionFilter {
       for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
       res.status(error.status).json(body);
     };
-    // Nothing an unauthenticated caller sends is stored (SPEC §3): only the access log line.
+    // Nothing an unauthenticated caller sends is stored (docs/protocol.md §3): only the access log line.
     if (!operation || !req.user) return send();
     const recorded = this.audit.record({
       direction: 'IN',
@@ -54,7 +54,7 @@ export class ErrorDetailFilter implements ExceptionFilter {
       requestBody: req.body as unknown,
       responseBody: body,
     });
-    // SPEC §10: with the store unreachable its audit row cannot be written
+    // docs/protocol.md §10: with the store unreachable its audit row cannot be written
     // either (it is tried, and fails, in the background); the answer must not
     // wait for that on a database that no longer answers.
     if (storageDown) send();
@@ -67,7 +67,7 @@ export class ErrorDetailFilter implements ExceptionFilter {
     if (isUniqueViolation(exception)) return new HubError(ErrorType.DUPLICATE_RECORD, 'Duplicate record');
     if (isStorageUnavailable(exception)) {
       this.logger.error(`storage unavailable: ${(exception as Error).message}`);
-      // SPEC §10: an advice must stay with its sender, so its outcome is unknown (500).
+      // docs/protocol.md §10: an advice must stay with its sender, so its outcome is unknown (500).
       return new HubError(
         ErrorType.GENERAL_ERROR,
         'Service temporarily unavailable',
@@ -89,7 +89,7 @@ function fromHttpException(exception: HttpException): HubError {
   return new HubError(status === 400 ? ErrorType.FORMAT_ERROR : ErrorType.GENERAL_ERROR, exception.message, status);
 }
 
-/** The ErrorDetail for an error on this request (SPEC §2: ids, tranId, originalId). */
+/** The ErrorDetail for an error on this request (docs/protocol.md §2: ids, tranId, originalId). */
 export function errorDetailFor(error: HubError, req: Request): ErrorDetail {
   noteErrorType(req, error.errorType);
   const requestId = usableId(bodyField(req, 'id'));

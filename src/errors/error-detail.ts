@@ -1,6 +1,6 @@
 import { ErrorType } from './error-type';
 
-/** One validation violation, as Electrum's own servers report them (SPEC §2). */
+/** One validation violation, as Electrum's own servers report them (docs/protocol.md §2). */
 export interface FieldViolation {
   messageProperty: string;
   field: string;
@@ -8,7 +8,7 @@ export interface FieldViolation {
   invalidValue: unknown;
 }
 
-/** The swagger `ErrorDetail` body carried by every non-2xx response (SPEC §2). */
+/** The swagger `ErrorDetail` body carried by every non-2xx response (docs/protocol.md §2). */
 export interface ErrorDetail {
   id: string;
   originalId?: string;

@@ -93,7 +93,7 @@ export class FunctionNotSupportedError extends HubError {
   }
 }
 
-/** The database could not be reached: a definite failure unless the caller says otherwise (SPEC §10). */
+/** The database could not be reached: a definite failure unless the caller says otherwise (docs/protocol.md §10). */
 export class StorageUnavailableError extends HubError {
   constructor(status = 503) {
     super(ErrorType.GENERAL_ERROR, 'Service temporarily unavailable', status);

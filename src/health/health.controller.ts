@@ -10,7 +10,7 @@ import { ShutdownState } from './shutdown-state';
 const DB_CHECK_TIMEOUT_MS = 2_000;
 
 /**
- * Liveness and readiness (SPEC §11). Not ready while the database cannot be
+ * Liveness and readiness (docs/protocol.md §11). Not ready while the database cannot be
  * reached or the hub is shutting down; the outbox figures are reported for
  * operators. A 503 carries an ErrorDetail whose detailMessage is the check
  * result, like every other non-2xx answer.

@@ -4,7 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 /**
  * Set once SIGTERM (or app.close) begins: readiness turns false so load
  * balancers stop sending, and the server stops accepting connections at once
- * (SPEC §10). Nest itself closes the server only after every
+ * (docs/protocol.md §10). Nest itself closes the server only after every
  * `beforeApplicationShutdown` hook, which may wait up to a partner timeout for
  * calls in flight; `onModuleDestroy` runs before all of them. Connections
  * already open are served until they finish.

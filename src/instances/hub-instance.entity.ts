@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { timeColumn } from '@app/persistence/column-types';
 
-/** A running hub process; its heartbeat tells others whether its waiting payments are still held (SPEC §10). */
+/** A running hub process; its heartbeat tells others whether its waiting payments are still held (docs/protocol.md §10). */
 @Entity('hub_instances')
 export class HubInstance {
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 64 })

@@ -7,7 +7,7 @@ import { Clock, TimerHandle } from '@app/clock/clock';
 import { Database } from '@app/persistence/database';
 import { HubInstance } from './hub-instance.entity';
 
-/** How often an instance says it is alive, and when silence means it is gone (SPEC §10). */
+/** How often an instance says it is alive, and when silence means it is gone (docs/protocol.md §10). */
 export const HEARTBEAT_MS = 2_000;
 export const STALE_AFTER_MS = 10_000;
 

@@ -5,7 +5,7 @@ import { AppConfig } from '@app/config/app-config';
 import { ScanWaiter } from '@app/payments/scan-waiter.service';
 import { OldestRecord, RetentionStats } from '@app/retention/retention-stats';
 
-/** How a partner call ended (SPEC §2's status table, as the connector classified it). */
+/** How a partner call ended (docs/protocol.md §2's status table, as the connector classified it). */
 export type PartnerCallOutcome = 'successful' | 'failed' | 'unknown';
 /** The connector call being timed. */
 export type PartnerCall = 'pay' | 'confirm' | 'reverse';
@@ -21,7 +21,7 @@ const OUTBOX_SNAPSHOT_MS = 1_000;
 const OUTBOX_QUERY_TIMEOUT_MS = 2_000;
 
 /**
- * The hub's Prometheus metrics (SPEC §11), on a registry of its own so that
+ * The hub's Prometheus metrics (docs/protocol.md §11), on a registry of its own so that
  * several hubs in one process (tests) do not share counters.
  */
 @Injectable()

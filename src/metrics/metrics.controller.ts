@@ -5,7 +5,7 @@ import { Public } from '@app/auth/auth.decorators';
 import { HubMetrics } from './hub-metrics';
 
 /**
- * `GET /metrics` in the Prometheus text format (SPEC §11). No retailer or
+ * `GET /metrics` in the Prometheus text format (docs/protocol.md §11). No retailer or
  * partner credential applies; OPS_AUTH=operator puts it behind the operator
  * credential (ops-access.ts).
  */

@@ -4,7 +4,7 @@ import { RetentionModule } from '@app/retention/retention.module';
 import { HubMetrics } from './hub-metrics';
 import { MetricsController } from './metrics.controller';
 
-/** Prometheus metrics (SPEC §11); global so the partner registry can time its calls. */
+/** Prometheus metrics (docs/protocol.md §11); global so the partner registry can time its calls. */
 @Global()
 @Module({
   imports: [PaymentsModule, RetentionModule],

@@ -3,7 +3,7 @@ import type { ErrorDetail } from '@app/errors/error-detail';
 import type { JsonObject } from '@app/persistence/column-types';
 
 /**
- * What a partner said to one call (SPEC §8), already classified with the
+ * What a partner said to one call (docs/protocol.md §8), already classified with the
  * seed's status table (`src/protocol/outcome.ts`).
  * - successful: the partner accepted; `body` is its response (may be empty for advices).
  * - failed: a definite no; `error` is the partner's ErrorDetail (or one made up from the status).
@@ -22,9 +22,9 @@ export interface LateAnswer {
 }
 
 export interface PartnerCallOptions {
-  /** Give up after this long and report `unknown` (SPEC §5: partnerTimeoutMs). */
+  /** Give up after this long and report `unknown` (docs/protocol.md §5: partnerTimeoutMs). */
   timeoutMs: number;
-  /** Told about an answer that arrives after the timeout (SPEC §5: recorded, changes nothing). */
+  /** Told about an answer that arrives after the timeout (docs/protocol.md §5: recorded, changes nothing). */
   onLateAnswer?: (answer: LateAnswer) => void;
 }
 

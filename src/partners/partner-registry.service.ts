@@ -16,7 +16,7 @@ export interface RegisteredPartner {
 
 /**
  * Builds one connector per configured partner from the connector types
- * discovered at start-up (SPEC §8). A partner naming an unknown connector, or
+ * discovered at start-up (docs/protocol.md §8). A partner naming an unknown connector, or
  * with settings its connector rejects, stops start-up naming the key.
  */
 @Injectable()

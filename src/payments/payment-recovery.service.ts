@@ -12,7 +12,7 @@ import { PaymentsRepository } from './payments.repository';
 const SWEEP_MS = HEARTBEAT_MS * 2;
 
 /**
- * Cleans up after hub instances that died (SPEC §10): a payment that was
+ * Cleans up after hub instances that died (docs/protocol.md §10): a payment that was
  * waiting for its scan is closed (its retailer lost the connection and will
  * reverse), and one that was in flight upstream gets a timeout reversal.
  * Runs once this hub listens and then periodically, so it also covers

@@ -23,7 +23,7 @@ import type { ClaimedScan } from './scan-waiter.service';
 import { buildPaymentResponse, buildUpstreamAdvice, buildUpstreamRequest, HubIdentity } from './upstream-messages';
 
 /**
- * Sends a matched payment to its partner and settles the outcome (SPEC §5.5):
+ * Sends a matched payment to its partner and settles the outcome (docs/protocol.md §5.5):
  * approved → 201, declined → 400 with the partner's errorType, unknown → a
  * stored timeout reversal and 503. Each outcome and any advice it owes are
  * written in one transaction.
@@ -32,7 +32,7 @@ import { buildPaymentResponse, buildUpstreamAdvice, buildUpstreamRequest, HubIde
 export class PaymentRouter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PaymentRouter.name);
   private readonly hub: HubIdentity;
-  /** Payments being sent upstream and settled now: shutdown waits for them (SPEC §10). */
+  /** Payments being sent upstream and settled now: shutdown waits for them (docs/protocol.md §10). */
   private readonly routing = new Set<Promise<unknown>>();
   /** Retries of `abandon` waiting for the database to come back. */
   private readonly abandonTimers = new Map<string, TimerHandle>();
@@ -56,7 +56,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
 
   /**
    * Runs `work` (a payment on its way upstream, from the moment its wait
-   * ended, `route` included) as one that shutdown waits for (SPEC §10: calls
+   * ended, `route` included) as one that shutdown waits for (docs/protocol.md §10: calls
    * in flight finish).
    */
   settling<T>(work: () => Promise<T>): Promise<T> {
@@ -138,7 +138,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
    * Queues the timeout reversal of a payment whose outcome could not be
    * recorded, retrying with capped backoff while storage is down. If the hub
    * stops first, the payment is still SENDING in storage, and start-up (or
-   * another instance) reverses it like any payment left in flight (SPEC §10).
+   * another instance) reverses it like any payment left in flight (docs/protocol.md §10).
    * A write reported as failed may have committed: an approval recorded that
    * way, not yet settled, is reversed too, since the retailer was told "failed".
    */
@@ -171,7 +171,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     stored.then(() => this.forwarder.wake(), retry);
   }
 
-  /** SPEC §10: upstream calls in flight finish (each within its partner timeout) before the hub stops. */
+  /** docs/protocol.md §10: upstream calls in flight finish (each within its partner timeout) before the hub stops. */
   async beforeApplicationShutdown(): Promise<void> {
     while (this.routing.size > 0) await Promise.all([...this.routing]);
     this.stopping = true;
@@ -215,7 +215,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       await this.qrCodes.markPaid(em, payment.tranId, payment.id);
       reverse = updated.reversalRequested;
       if (reverse) {
-        // SPEC §7: the retailer reversed while the payment was in flight — reverse the approval now.
+        // docs/protocol.md §7: the retailer reversed while the payment was in flight — reverse the approval now.
         await this.payments.update(em, payment.id, { settlement: 'REVERSED' });
         // Forwarded with the retailer's reason (TIMEOUT when its POS gave up first), linked to its advice.
         const asked = await this.advices.acceptedReversalOf(em, payment.id);
@@ -259,7 +259,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     });
   }
 
-  /** Unknown outcome: the hub owns the clean-up (SPEC §5.5) — a timeout reversal, stored before we answer. */
+  /** Unknown outcome: the hub owns the clean-up (docs/protocol.md §5.5) — a timeout reversal, stored before we answer. */
   private async giveUp(
     payment: Payment,
     upstream: JsonObject,
@@ -279,7 +279,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   }
 
   /**
-   * A payment in flight whose outcome the hub does not know (SPEC §5.5, §10):
+   * A payment in flight whose outcome the hub does not know (docs/protocol.md §5.5, §10):
    * SENDING → UNKNOWN with its timeout reversal queued, in the caller's
    * transaction; false when it was no longer SENDING.
    * @param upstream what was sent, kept (masked) on the payment; null if nothing was
@@ -313,7 +313,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     );
   }
 
-  /** SPEC §5.5: an answer after the hub gave up is recorded for reconciliation and changes nothing. */
+  /** docs/protocol.md §5.5: an answer after the hub gave up is recorded for reconciliation and changes nothing. */
   private async recordLate(payment: Payment, answer: LateAnswer): Promise<void> {
     this.logger.warn(`late partner answer for payment ${payment.id} (HTTP ${answer.status}); recorded, no change`);
     try {

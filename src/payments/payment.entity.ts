@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonObject, jsonColumn, moneyColumn, timeColumn } from '@app/persistence/column-types';
 
 /**
- * Where a payment is in its life (SPEC §5, §7):
+ * Where a payment is in its life (docs/protocol.md §5, §7):
  * WAITING_SCAN → SENDING → APPROVED | DECLINED | UNKNOWN (timeout reversal queued);
  * WAITING_SCAN → NO_SCAN (nothing went upstream) | CLOSED (its instance died or shut down).
  */
@@ -39,7 +39,7 @@ export class Payment {
   @Column({ name: 'settlement', type: 'varchar', length: 16, default: 'NONE' })
   settlement!: Settlement;
 
-  /** A retailer reversal accepted while the payment was still in flight upstream (SPEC §7). */
+  /** A retailer reversal accepted while the payment was still in flight upstream (docs/protocol.md §7). */
   @Column({ name: 'reversal_requested', type: 'boolean', default: false })
   reversalRequested!: boolean;
 

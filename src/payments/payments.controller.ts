@@ -10,7 +10,7 @@ import { PaymentsService } from './payments.service';
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
-  /** pay (SPEC §5): held open until the partner's scan, then 201 PaymentResponse. */
+  /** pay (docs/protocol.md §5): held open until the partner's scan, then 201 PaymentResponse. */
   @Post()
   @HttpCode(201)
   @Roles('retailer')

@@ -79,7 +79,7 @@ export class PaymentsRepository {
     await payments.update(em, changes, 'id = ?', [id]);
   }
 
-  /** Payments still held (waiting or in flight) by instances other than the living ones (SPEC §10). */
+  /** Payments still held (waiting or in flight) by instances other than the living ones (docs/protocol.md §10). */
   heldByOthers(aliveIds: string[], states: PaymentState[]): Promise<Payment[]> {
     const others = aliveIds.length ? ` AND instance_id NOT IN ${placeholders(aliveIds.length)}` : '';
     const where = `state IN ${placeholders(states.length)}${others}`;

@@ -27,7 +27,7 @@ import { ScanWaiter, WaitResult } from './scan-waiter.service';
 import { withoutUndefined } from './upstream-messages';
 
 /**
- * `pay` (SPEC §5): checks the payment against its QR code, stores it, holds
+ * `pay` (docs/protocol.md §5): checks the payment against its QR code, stores it, holds
  * the retailer's request until the partner's scan (or routes directly when the
  * retailer names a configured partner), then hands it to the PaymentRouter.
  */
@@ -53,7 +53,7 @@ export class PaymentsService {
    */
   async pay(request: PaymentRequestDto, onDisconnect: (cb: () => void) => void): Promise<PaymentResponse> {
     const { scanWaitMs } = this.config.hub.timeouts;
-    // SPEC §10: a hub that is stopping takes no new payment (one may still come on a kept-alive connection).
+    // docs/protocol.md §10: a hub that is stopping takes no new payment (one may still come on a kept-alive connection).
     if (this.waiter.closing) throw new ShuttingDownError(request.tranId);
     // Listen before the payment is visible to scans, so no release is missed.
     const waiting = this.waiter.wait(request.id, scanWaitMs);
@@ -77,16 +77,16 @@ export class PaymentsService {
     return this.router.settling(async () => this.router.route(await this.awaitScan(held, result), result.scan));
   }
 
-  /** Checks and stores the payment (SPEC §5.1–5.3) in one transaction. */
+  /** Checks and stores the payment (docs/protocol.md §5.1–5.3) in one transaction. */
   private async admit(request: PaymentRequestDto): Promise<Payment> {
     const now = this.clock.now();
     const requested = request.amounts.requestAmount;
     if (!requested) throw new InvalidAmountError('requestAmount is required', { tranId: request.tranId });
     try {
       return await this.db.transaction(async (em) => {
-        // A reused id first (SPEC §5.1), even if the payment it names was since reversed.
+        // A reused id first (docs/protocol.md §5.1), even if the payment it names was since reversed.
         if (await this.payments.find(request.id, em)) throw new DuplicateRecordError('Duplicate payment id');
-        // No such payment, but its reversal came first (SPEC §7): remembered, and declined now.
+        // No such payment, but its reversal came first (docs/protocol.md §7): remembered, and declined now.
         if (await this.advices.reversalFor(em, request.id, request.client.id)) throw new AlreadyReversedError();
         // Before reading the code's state: a scan deciding about it at this moment waits, or is seen.
         await this.qrCodes.lock(em, request.tranId);
@@ -121,14 +121,14 @@ export class PaymentsService {
   }
 
   private checkQrCode(qr: QrCode | null, request: PaymentRequestDto, now: number): void {
-    // Another client's code is answered exactly like an unknown one (SPEC §3).
+    // Another client's code is answered exactly like an unknown one (docs/protocol.md §3).
     if (!qr || qr.clientId !== request.client.id) throw new InvalidTranIdError('Unknown QR code', request.tranId);
     linkToTransaction(qr.tranId);
     if (qr.expiresAt <= now) throw new InvalidTranIdError('QR code expired', request.tranId);
     if (qr.singleUse && qr.paidByPaymentId) throw new InvalidTranIdError('QR code already paid', request.tranId);
   }
 
-  /** SPEC §5.2: the amount against the code's value, honouring over/part payment. */
+  /** docs/protocol.md §5.2: the amount against the code's value, honouring over/part payment. */
   private checkAmount(qr: QrCode, amount: number, currency: string, tranId: string): void {
     if (qr.amount === null) return;
     if (qr.currency && currency !== qr.currency)
@@ -165,7 +165,7 @@ export class PaymentsService {
   }
 
   /**
-   * SPEC §5.3: a configured partner named by the retailer is used directly;
+   * docs/protocol.md §5.3: a configured partner named by the retailer is used directly;
    * with `earlyScanGraceMs`, a scan kept from just before is matched at once.
    */
   private async matchWithoutWaiting(em: EntityManager, payment: Payment, request: PaymentRequestDto, now: number) {

@@ -16,7 +16,7 @@ const POLL_CHUNK = 500;
 const END_GRACE_MS = 1_000;
 
 /**
- * Tells the instance holding a payment that its scan was accepted (SPEC §6,
+ * Tells the instance holding a payment that its scan was accepted (docs/protocol.md §6,
  * §10), wherever the scan arrived. On PostgreSQL: NOTIFY inside the scan's
  * transaction (delivered only if it commits) to a LISTEN on a dedicated
  * connection, plus a poll of this instance's waiting payments every second

@@ -28,7 +28,7 @@ interface Waiter {
 }
 
 /**
- * Payments held open until their partner's scan arrives (SPEC §5). A wait is
+ * Payments held open until their partner's scan arrives (docs/protocol.md §5). A wait is
  * a promise plus one timer — no polling loop and no thread per request — so
  * thousands can wait at once. Whoever accepts the scan calls `release`.
  */
@@ -68,7 +68,7 @@ export class ScanWaiter implements OnModuleDestroy {
   }
 
   /**
-   * SPEC §10: on SIGTERM every held payment is answered (503: nothing went
+   * docs/protocol.md §10: on SIGTERM every held payment is answered (503: nothing went
    * upstream), and no new one is taken. The first of Nest's shutdown hooks,
    * so nothing is admitted while later hooks wait for work in flight.
    */

@@ -16,7 +16,7 @@ export interface PartnerRef {
 }
 
 /**
- * The hub's PaymentRequest to the partner (SPEC §5.5): the hub is the client
+ * The hub's PaymentRequest to the partner (docs/protocol.md §5.5): the hub is the client
  * now, so a new id and the hub as `client`; the retailer's identifiers plus the
  * hub's own; partner and token from the scan. Deterministic, so the same
  * message can be rebuilt after a crash for its timeout reversal.
@@ -49,7 +49,7 @@ export function upstreamIdentifiers(retailer: PaymentRequestDto, hub: HubIdentit
 }
 
 /**
- * The retailer's PaymentResponse (SPEC §5.5): its own request id and fields,
+ * The retailer's PaymentResponse (docs/protocol.md §5.5): its own request id and fields,
  * the partner that processed it, and what the partner approved.
  */
 export function buildPaymentResponse(
@@ -87,7 +87,7 @@ export function buildPaymentResponse(
 
 /**
  * An advice to the partner, rewritten to reference the hub's upstream request
- * (SPEC §7). `thirdPartyIdentifiers` is the partner's response array when it
+ * (docs/protocol.md §7). `thirdPartyIdentifiers` is the partner's response array when it
  * sent one, else what the hub sent (swagger PaymentConfirmation/Reversal).
  */
 export function buildUpstreamAdvice(

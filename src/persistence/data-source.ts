@@ -8,7 +8,7 @@ import { PgClient } from './pg-client';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
 /*
- * SPEC §10: a database that stops answering must turn into 503s, not requests
+ * docs/protocol.md §10: a database that stops answering must turn into 503s, not requests
  * that hang. The hub's statements take milliseconds (a held pay waits in
  * memory, not in the database), so:
  * - connectionTimeoutMillis: a new connection, or a free one from a full pool,

@@ -25,7 +25,7 @@ const sqliteError = (code: string, message: string) => new BetterSqlite3.SqliteE
 /** How a driver error reaches the error filter from a repository: wrapped by TypeORM. */
 const viaTypeorm = (driverError: Error) => new QueryFailedError('INSERT INTO qr_codes …', [], driverError);
 
-describe('isStorageUnavailable: database outage vs fault (SPEC §10)', () => {
+describe('isStorageUnavailable: database outage vs fault (docs/protocol.md §10)', () => {
   const unavailable: Array<[string, Error]> = [
     // pg-pool and pg, no code
     ['pg-pool: no connection within connectionTimeoutMillis', new Error('timeout exceeded when trying to connect')],

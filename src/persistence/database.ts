@@ -65,7 +65,7 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** A unique or primary-key violation: the database said "this id exists" (SPEC §10). */
+/** A unique or primary-key violation: the database said "this id exists" (docs/protocol.md §10). */
 export function isUniqueViolation(error: unknown): boolean {
   const code = codeOf(error);
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -117,7 +117,7 @@ const UNAVAILABLE_MESSAGE =
 
 /**
  * The store could not be reached or could not take the work: the request's
- * outcome depends on the operation (SPEC §10: 503, advices 500). A constraint
+ * outcome depends on the operation (docs/protocol.md §10: 503, advices 500). A constraint
  * violation, a bad statement or a bug is not this: those stay 500. Looks
  * through TypeORM's `driverError` and `cause` chains, where drivers keep the
  * original error.

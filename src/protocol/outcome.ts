@@ -1,5 +1,5 @@
 /**
- * The seed's status table (protocol basics, SPEC §2) — the one place that
+ * The seed's status table (protocol basics, docs/protocol.md §2) — the one place that
  * decides what an HTTP status means. No NestJS here: the hub's connectors and
  * the retailer client library both use it.
  *

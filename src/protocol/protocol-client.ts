@@ -1,6 +1,6 @@
 /**
  * One HTTP exchange of the QR Payment Service Interface, as a client sees it
- * (protocol basics, SPEC §2): POST JSON with Basic auth, wait at most the
+ * (protocol basics, docs/protocol.md §2): POST JSON with Basic auth, wait at most the
  * agreed timeout, classify the answer with the seed's status table, and hand
  * an answer that comes after the timeout to a callback without changing the
  * outcome already reported. No NestJS here: the hub's `electrum-http`
@@ -186,7 +186,7 @@ function failureReason(err: unknown): string {
   return `connection error: ${detail}`;
 }
 
-/** Turns what came off the wire into an outcome with the seed's status table (SPEC §2). */
+/** Turns what came off the wire into an outcome with the seed's status table (docs/protocol.md §2). */
 function classify(result: WireResult, kind: MessageKind, message: JsonBody, peer: string): ProtocolOutcome {
   if ('failure' in result) return { kind: 'unknown', reason: result.failure };
   const { status, text } = result;

@@ -13,7 +13,7 @@ import {
 } from '@app/qr-codes/emv-tlv';
 
 const TRAN_ID = 'f82d7f64feea4f2ab24da94aaf5c2941';
-// SPEC §4: the example from the interface docs.
+// docs/protocol.md §4: the example from the interface docs.
 const DOCS_EXAMPLE = '00020126500010za.co.elec0132f82d7f64feea4f2ab24da94aaf5c2941';
 // EMV® QRCPS Merchant-Presented Mode spec, appendix example (Chinese text in tag 64, unsorted tags).
 const EMVCO_EXAMPLE =
@@ -128,7 +128,7 @@ describe('buildMerchantQr', () => {
     expect(qr).toBe(`${DOCS_EXAMPLE}53037106009Cape Town`);
   });
 
-  it('EMVCO_MERCHANT verifies its own CRC and decodes back; 000201 then the template first (SPEC §4)', () => {
+  it('EMVCO_MERCHANT verifies its own CRC and decodes back; 000201 then the template first (docs/protocol.md §4)', () => {
     const qr = buildMerchantQr({
       ...base,
       merchantCategoryCode: '5411',

@@ -1,5 +1,5 @@
 /*
- * EMVCo merchant-presented QR "Tag-Length-Value" codec (SPEC §4).
+ * EMVCo merchant-presented QR "Tag-Length-Value" codec (docs/protocol.md §4).
  * Hand-written on purpose: no npm package does EMV merchant QR TLV well enough
  * (nested templates, character-counted lengths, CRC over UTF-8) for us to
  * depend on, and the whole format fits in this file.
@@ -19,7 +19,7 @@ export class EmvTlvError extends Error {
   }
 }
 
-/** QR layouts the hub can emit (`qrProperties.scheme`, SPEC §4). */
+/** QR layouts the hub can emit (`qrProperties.scheme`, docs/protocol.md §4). */
 export type QrScheme = 'ELECTRUM_MERCHANT_MINIMAL' | 'EMVCO_MERCHANT' | 'PSEUDO_EMVCO_MERCHANT';
 
 /** What `buildMerchantQr` needs; optional fields map to EMVCo root tags 52–60. */
@@ -133,7 +133,7 @@ export function verifyCrc(payload: string): boolean {
 }
 
 /**
- * Builds the QR payload for a scheme (SPEC §4):
+ * Builds the QR payload for a scheme (docs/protocol.md §4):
  * - ELECTRUM_MERCHANT_MINIMAL: `000201` + template (00 providerId, 01 tranId); no CRC.
  * - PSEUDO_EMVCO_MERCHANT: the minimal payload plus whichever of 52/53/54/58/59/60 are given; no CRC.
  * - EMVCO_MERCHANT: 00, 01 = "12", template, 52, 53, 54 (only with an amount), 58, 59, 60, then 63.
@@ -155,7 +155,7 @@ export function buildMerchantQr(input: MerchantQrInput): string {
   if (input.scheme === 'PSEUDO_EMVCO_MERCHANT') return encodeTlv([format, template, ...merchantFields(input, false)]);
   // Point of initiation "12" (dynamic): every code carries its own tranId and is for one
   // transaction; "11" (static) would tell wallets the code may be reused. After the
-  // template: SPEC §4 has every payload start 000201 + template, and EMVCo fixes only
+  // template: docs/protocol.md §4 has every payload start 000201 + template, and EMVCo fixes only
   // the first (00) and last (63) data objects.
   const initiation: TlvField = { tag: '01', value: '12' };
   return withCrc(encodeTlv([format, template, initiation, ...merchantFields(input, true)]));

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { moneyColumn, timeColumn } from '@app/persistence/column-types';
 
-/** A QR code issued to a retailer (SPEC §4). `tranId` links the payment and the partner's scan. */
+/** A QR code issued to a retailer (docs/protocol.md §4). `tranId` links the payment and the partner's scan. */
 @Entity('qr_codes')
 @Index('idx_qr_codes_created_at', ['createdAt', 'tranId'])
 export class QrCode {

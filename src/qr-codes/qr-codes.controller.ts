@@ -26,7 +26,7 @@ const binary = { schema: { type: 'string', format: 'binary' } };
 export class QrCodesController {
   constructor(private readonly qrCodes: QrCodesService) {}
 
-  /** createQrCode (SPEC §1, §4); documented in src/docs/api-operations.ts with the other four. */
+  /** createQrCode (docs/protocol.md §1, §4); documented in src/docs/api-operations.ts with the other four. */
   @Post()
   @HttpCode(201)
   @Roles('retailer')
@@ -36,7 +36,7 @@ export class QrCodesController {
   }
 
   /**
-   * The code as an image for a till that cannot draw QR codes (SPEC §11):
+   * The code as an image for a till that cannot draw QR codes (docs/protocol.md §11):
    * PNG or SVG by the Accept header. Written straight to the response, so the
    * image never passes through the interceptors as a JSON body.
    */

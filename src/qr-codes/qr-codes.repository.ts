@@ -12,7 +12,7 @@ const qrCodes = new SqlTable(QrCode);
 export class QrCodesRepository {
   constructor(private readonly db: Database) {}
 
-  /** Stores a new code; a reused request id is refused by the unique constraint (SPEC §4). */
+  /** Stores a new code; a reused request id is refused by the unique constraint (docs/protocol.md §4). */
   async insert(qrCode: QrCode): Promise<void> {
     try {
       await this.db.run((em) => qrCodes.insert(em, qrCode));
@@ -30,7 +30,7 @@ export class QrCodesRepository {
   /**
    * Serialises the transactions that decide about one code — a pay and a scan
    * arriving together, an approval — on PostgreSQL, where they run side by
-   * side: each then sees what the other committed (SPEC §6: a scan and its pay
+   * side: each then sees what the other committed (docs/protocol.md §6: a scan and its pay
    * are always matched, whichever comes first). Always taken before any
    * payment row, so the lock order is the same everywhere. On SQLite every
    * transaction already runs alone.
@@ -40,7 +40,7 @@ export class QrCodesRepository {
     await execute(em, 'SELECT tran_id FROM qr_codes WHERE tran_id = ? FOR UPDATE', [tranId]);
   }
 
-  /** A single-use code is spent by the payment that was approved against it (SPEC §5). */
+  /** A single-use code is spent by the payment that was approved against it (docs/protocol.md §5). */
   async markPaid(em: EntityManager, tranId: string, paymentId: string): Promise<void> {
     await qrCodes.update(em, { paidByPaymentId: paymentId }, 'tran_id = ? AND single_use = ?', [tranId, true]);
   }

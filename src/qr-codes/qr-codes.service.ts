@@ -14,7 +14,7 @@ import { QrCodesRepository } from './qr-codes.repository';
 
 const DEFAULT_SCHEME: QrScheme = 'ELECTRUM_MERCHANT_MINIMAL';
 
-/** Issues QR codes (SPEC §4). */
+/** Issues QR codes (docs/protocol.md §4). */
 @Injectable()
 export class QrCodesService {
   constructor(
@@ -29,7 +29,7 @@ export class QrCodesService {
     const expiresAt = this.expiry(props.expiryDate, now);
     const scheme = props.scheme ?? DEFAULT_SCHEME;
     const value = props.value ?? request.amounts?.requestAmount;
-    // SPEC §4: 128 random bits, 32 hex chars — unguessable, URL-safe, short to scan.
+    // docs/protocol.md §4: 128 random bits, 32 hex chars — unguessable, URL-safe, short to scan.
     const tranId = randomBytes(16).toString('hex');
     const merchant = request.originator.merchant;
     const qrCode = this.encode({
@@ -39,7 +39,7 @@ export class QrCodesService {
       tranId,
       merchantCategoryCode: merchant?.merchantType,
       currency: value?.currency,
-      // SPEC §4: tag 54 only when qrProperties.value is set; requestAmount alone leaves
+      // docs/protocol.md §4: tag 54 only when qrProperties.value is set; requestAmount alone leaves
       // the amount to the wallet's display of the payment, not to the code.
       amountMinor: props.value?.amount,
       countryCode: merchant?.merchantName?.country,
@@ -95,8 +95,8 @@ export class QrCodesService {
   }
 
   /**
-   * The image of a code for the retailer that created it (SPEC §11). Another
-   * retailer's code is answered exactly like an unknown one (SPEC §3).
+   * The image of a code for the retailer that created it (docs/protocol.md §11). Another
+   * retailer's code is answered exactly like an unknown one (docs/protocol.md §3).
    */
   async image(tranId: string, clientId: string, format: QrImageFormat): Promise<Buffer | string> {
     // No tranId is that long or holds a NUL (PostgreSQL could not even compare it): unknown.

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 
-/** Image formats a thin POS may ask for (SPEC §11). */
+/** Image formats a thin POS may ask for (docs/protocol.md §11). */
 export type QrImageFormat = 'png' | 'svg';
 
 /** The media type of each format, in the order of preference when the client accepts both. */

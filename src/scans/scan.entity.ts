@@ -8,7 +8,7 @@ import { JsonObject, jsonColumn, timeColumn } from '@app/persistence/column-type
 export type ScanStatus = 'ACCEPTED' | 'EARLY' | 'EXPIRED' | 'DECLINED';
 
 /**
- * A partner's scan notification (SPEC §6). Every scan is kept; one ACCEPTED
+ * A partner's scan notification (docs/protocol.md §6). Every scan is kept; one ACCEPTED
  * scan per payment and one EARLY scan per tranId (partial unique indexes).
  */
 @Entity('scans')
@@ -31,7 +31,7 @@ export class Scan {
   @Column({ name: 'payment_id', type: 'varchar', length: 64, nullable: true })
   paymentId!: string | null;
 
-  /** Forwarded upstream in the PaymentRequest; never logged (SPEC §3). */
+  /** Forwarded upstream in the PaymentRequest; never logged (docs/protocol.md §3). */
   @Column({ name: 'partner_payment_token', type: 'text', nullable: true })
   partnerPaymentToken!: string | null;
 

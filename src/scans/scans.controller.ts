@@ -7,7 +7,7 @@ import { ScansService } from './scans.service';
 export class ScansController {
   constructor(private readonly scans: ScansService) {}
 
-  /** notifyScan (SPEC §6): 202 with an empty body. */
+  /** notifyScan (docs/protocol.md §6): 202 with an empty body. */
   @Post()
   @HttpCode(202)
   @Roles('partner')

@@ -23,7 +23,7 @@ export class ScansRepository {
     return this.db.run((em) => scans.exists(em, 'id = ?', [id]));
   }
 
-  /** The early scan kept for this tranId within the grace window (SPEC §6), if any. */
+  /** The early scan kept for this tranId within the grace window (docs/protocol.md §6), if any. */
   earlySince(em: EntityManager, tranId: string, since: number): Promise<Scan | null> {
     return scans.one(em, "tran_id = ? AND status = 'EARLY' AND created_at > ?", [tranId, since]);
   }

@@ -22,7 +22,7 @@ type Verdict = 'matched' | 'early' | 'no-payment' | 'already-scanned' | 'holder-
 type Match = [Verdict, string | null, ClaimedScan?];
 
 /**
- * `notifyScan` (SPEC §6): links the partner's scan to the payment waiting for
+ * `notifyScan` (docs/protocol.md §6): links the partner's scan to the payment waiting for
  * its tranId and releases that payment. Every scan is stored, accepted or not.
  */
 @Injectable()
@@ -60,7 +60,7 @@ export class ScansService {
     try {
       [verdict, paymentId, claimed] = await this.db.transaction((em) => this.match(em, scan, alive, now));
     } catch (error) {
-      // Two scans racing for one payment, or two early scans: the first wins (SPEC §6).
+      // Two scans racing for one payment, or two early scans: the first wins (docs/protocol.md §6).
       if (isUniqueViolation(error)) throw new DuplicateRecordError('Duplicate scan', { tranId: scan.tranId });
       throw error;
     }
@@ -79,7 +79,7 @@ export class ScansService {
 
   /**
    * Links the scan to the payment waiting for its tranId, in one transaction.
-   * "Already scanned" (SPEC §6: first scan wins) means the latest payment of
+   * "Already scanned" (docs/protocol.md §6: first scan wins) means the latest payment of
    * the code has its scan; a payment that ended without one (no scan in time,
    * closed) leaves the code free for the next payment's scan.
    */
@@ -98,7 +98,7 @@ export class ScansService {
     if (!latest || latest.state !== 'WAITING_SCAN') {
       const grace = this.config.hub.timeouts.earlyScanGraceMs;
       if (grace <= 0) return decline('no-payment', null);
-      // Too late, not early: the code's payment ended without its scan (SPEC §6). The
+      // Too late, not early: the code's payment ended without its scan (docs/protocol.md §6). The
       // customer is told the scan failed, and scans again if the till asks again.
       if (latest) return decline('no-payment', latest.id);
       if (await this.scans.earlySince(em, scan.tranId, now - grace)) return decline('already-scanned', null);
@@ -107,7 +107,7 @@ export class ScansService {
       return ['early', null];
     }
     if (!alive.has(latest.instanceId)) {
-      // SPEC §10: the instance holding the retailer's request is gone, so is the retailer.
+      // docs/protocol.md §10: the instance holding the retailer's request is gone, so is the retailer.
       await this.payments.transition(em, latest.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now });
       return decline('holder-gone', latest.id);
     }

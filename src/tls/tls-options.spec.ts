@@ -14,7 +14,7 @@ class Said extends Logger {
   }
 }
 
-describe('TLS options (SPEC §3)', () => {
+describe('TLS options (docs/protocol.md §3)', () => {
   let dataDir: string;
   beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'qr-hub-tls-'))));
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));

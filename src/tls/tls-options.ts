@@ -28,7 +28,7 @@ export const TLS_CIPHERS = [
 ].join(':');
 
 /**
- * HTTPS options for the hub (SPEC §3): the configured certificate, optional
+ * HTTPS options for the hub (docs/protocol.md §3): the configured certificate, optional
  * mutual TLS, or — outside production, with nothing configured — a
  * self-signed certificate made on first start and kept under DATA_DIR.
  * Returns undefined when TLS_DISABLED=true (plain HTTP behind a proxy).

@@ -8,7 +8,7 @@ import { HubStore } from '../utils/lifecycle-db';
 import { deliveredSale, getAs, parkedSale, postAs, Sale } from '../utils/operator-flows';
 
 /**
- * SPEC §11 — the operator API behind the console: a transaction's timeline
+ * docs/protocol.md §11 — the operator API behind the console: a transaction's timeline
  * found by any of its ids, the outbox per partner, and retrying or resolving
  * a parked advice, recorded in the audit trail with the operator's name.
  * Payments go through the in-process sandbox partner (cents 98: advices are
@@ -28,7 +28,7 @@ const HAPPY_PATH: Array<[TimelineEvent['kind'], string, string]> = [
   ['DELIVERY_ATTEMPT', 'Confirmation delivered', 'DELIVERED'],
 ];
 
-describe('operator API (SPEC §11)', () => {
+describe('operator API (docs/protocol.md §11)', () => {
   let hub: TestApp;
   let store: HubStore;
   let sale: Sale;
@@ -45,7 +45,7 @@ describe('operator API (SPEC §11)', () => {
   const timeline = (q: string) => getAs(hub, `/admin/v1/transactions?q=${encodeURIComponent(q)}`);
   const outbox = async (): Promise<OutboxOverview> => (await getAs(hub, '/admin/v1/outbox').expect(200)).body;
 
-  describe('access: the operator credential only (SPEC §3)', () => {
+  describe('access: the operator credential only (docs/protocol.md §3)', () => {
     const routes: Array<['GET' | 'POST', string]> = [
       ['GET', '/admin/v1/transactions?q=x'],
       ['GET', '/admin/v1/outbox'],

@@ -17,7 +17,7 @@ import { HubStore } from '../utils/lifecycle-db';
 import { partnerCalls, PartnerServer, startPartnerServer } from '../utils/partner-server';
 
 /**
- * SPEC §7 — `confirmPayment` / `reversePayment`: stored before 202, then
+ * docs/protocol.md §7 — `confirmPayment` / `reversePayment`: stored before 202, then
  * forwarded (store-and-forward) to the partner that handled the payment,
  * rewritten to reference the hub's own upstream request. `wallet-a` is a real
  * HTTPS partner server answering by the sandbox amount rules (cents 97:
@@ -38,7 +38,7 @@ interface Paid {
   answer: Response;
 }
 
-describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
+describe('advices: confirmPayment and reversePayment (docs/protocol.md §7)', () => {
   let partner: PartnerServer;
   let hub: TestApp;
   let store: HubStore;
@@ -442,7 +442,7 @@ describe('advices: confirmPayment and reversePayment (SPEC §7)', () => {
     expect(await store.outbox(body.id)).toHaveLength(0);
   });
 
-  it('a PaymentRequest reusing the id of a payment that was since reversed → 400 DUPLICATE_RECORD (SPEC §5.1)', async () => {
+  it('a PaymentRequest reusing the id of a payment that was since reversed → 400 DUPLICATE_RECORD (docs/protocol.md §5.1)', async () => {
     const paid = await approved(4910);
     expect((await reverse(aPaymentReversal(paid.id))).status).toBe(202);
     const tranId = await createQr(post, 4910);

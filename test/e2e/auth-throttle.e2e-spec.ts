@@ -8,7 +8,7 @@ import { FakeClock } from '../utils/fake-clock';
 import { testTls } from '../utils/test-tls';
 
 /**
- * SPEC §3 login throttling. Per client address: after 10 failed attempts
+ * docs/protocol.md §3 login throttling. Per client address: after 10 failed attempts
  * within a minute (checks still running count too) that address gets 429 with
  * an ErrorDetail and Retry-After until the minute has passed, whatever
  * username it tries. Per username: at most 60 password checks a minute from
@@ -22,7 +22,7 @@ import { testTls } from '../utils/test-tls';
  * previous one, when every earlier failure has left the window and every
  * remembered credential has been forgotten.
  */
-describe('login throttling (SPEC §3)', () => {
+describe('login throttling (docs/protocol.md §3)', () => {
   let hub: TestApp;
   const clock = new FakeClock(Date.now());
 
@@ -63,7 +63,7 @@ describe('login throttling (SPEC §3)', () => {
 
   function expectThrottled(res: Response): void {
     expectErrorDetail(res, 429, 'GENERAL_ERROR');
-    // Not required by SPEC, but if the hub says when to retry it must be within the minute.
+    // Not required by docs/protocol.md, but if the hub says when to retry it must be within the minute.
     if (res.headers['retry-after'] !== undefined) {
       const seconds = Number(res.headers['retry-after']);
       expect(Number.isInteger(seconds)).toBe(true);

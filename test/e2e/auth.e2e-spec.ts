@@ -17,7 +17,7 @@ import { createTestApp, TestApp } from '../utils/create-test-app';
 import { testTls } from '../utils/test-tls';
 
 /**
- * SPEC §3 "auth matrix" and the order of checks of SPEC §2:
+ * docs/protocol.md §3 "auth matrix" and the order of checks of docs/protocol.md §2:
  * authentication (401) → role and identity (403) → validation (400).
  *
  * The hub throttles failed logins per username AND per client address (all of
@@ -69,7 +69,7 @@ function expectUnauthorized(res: Response): void {
   expect(res.headers['www-authenticate']).toBe(CHALLENGE);
 }
 
-describe('auth matrix (SPEC §3)', () => {
+describe('auth matrix (docs/protocol.md §3)', () => {
   let hub: TestApp;
 
   beforeAll(async () => {
@@ -311,7 +311,7 @@ describe('auth matrix (SPEC §3)', () => {
     });
   });
 
-  describe('order of checks (SPEC §2): 401 → 403 → 400', () => {
+  describe('order of checks (docs/protocol.md §2): 401 → 403 → 400', () => {
     it('bad credentials + malformed JSON → 401', async () => {
       const res = await postRaw('/qr/v1/qrCodes', 'application/json', '{"id": ', {
         id: RETAILER.id,

@@ -139,7 +139,7 @@ describe('retailer client library against the hub', () => {
     if (paid.outcome !== 'unknown') return;
     expect(paid.reversal.body).toMatchObject({ requestId: paid.requestId, reversalReason: 'TIMEOUT', tranId });
 
-    // The hub took the reversal while the payment was in flight upstream (SPEC §7) …
+    // The hub took the reversal while the payment was in flight upstream (docs/protocol.md §7) …
     await expect(pos.waitForAdvice(paid.reversal.id)).resolves.toMatchObject({ status: 'done', lastStatus: 202 });
     const stored = await db().getRepository(Advice).findOneBy({ id: paid.reversal.id });
     expect(stored).toMatchObject({ kind: 'REVERSAL', requestId: paid.requestId, answerStatus: 202 });

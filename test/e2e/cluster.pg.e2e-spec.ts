@@ -10,12 +10,12 @@ const FLOWS = 500;
 const CONCURRENCY = 16;
 
 /**
- * SPEC §10 scale-out: two hub processes on one PostgreSQL behind a
+ * docs/protocol.md §10 scale-out: two hub processes on one PostgreSQL behind a
  * "load balancer" that picks an instance per request at random; one is
  * killed with SIGKILL half-way and started again. Always on PostgreSQL (the
  * only store several instances can share).
  */
-describe('two instances on one PostgreSQL, one killed mid-traffic (SPEC §10)', () => {
+describe('two instances on one PostgreSQL, one killed mid-traffic (docs/protocol.md §10)', () => {
   let db: TestDatabase;
   let partner: PartnerServer;
   const hubs: Array<HubProcess | null> = [null, null];

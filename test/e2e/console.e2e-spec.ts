@@ -5,7 +5,7 @@ import { HubStore } from '../utils/lifecycle-db';
 import { deliveredSale, parkedSale, Sale } from '../utils/operator-flows';
 
 /**
- * SPEC §11 — the operator console in a real headless Chromium (Debian's
+ * docs/protocol.md §11 — the operator console in a real headless Chromium (Debian's
  * `chromium`, driven by playwright-core): what an operator sees after signing
  * in with the browser's Basic-auth prompt, and what the buttons do.
  */
@@ -22,7 +22,7 @@ const CHROMIUM_ARGS = [
 
 type Parked = Sale & { outbox: { id: string } };
 
-describe('operator console in a browser (SPEC §11)', () => {
+describe('operator console in a browser (docs/protocol.md §11)', () => {
   let hub: TestApp;
   let store: HubStore;
   let browser: Browser;

@@ -6,10 +6,10 @@ import { PartnerServer, startPartnerServer } from '../utils/partner-server';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
 /**
- * SPEC §10 crash safety: a real hub process is killed with SIGKILL in the
+ * docs/protocol.md §10 crash safety: a real hub process is killed with SIGKILL in the
  * middle of traffic and started again on the same database.
  */
-describe('crash safety: kill -9 mid-traffic and restart (SPEC §10)', () => {
+describe('crash safety: kill -9 mid-traffic and restart (docs/protocol.md §10)', () => {
   let db: TestDatabase;
   let partner: PartnerServer;
   let hub: HubProcess | undefined;
@@ -91,7 +91,7 @@ describe('crash safety: kill -9 mid-traffic and restart (SPEC §10)', () => {
     // Every acknowledged confirmation reaches the partner after the restart. One
     // that was being sent at the kill stays leased to the dead process until the
     // lease (saf.leaseMs, 30 s) runs out: on PostgreSQL a silent instance may only
-    // be cut off, so its leases are not taken early (SPEC §10: never sent twice at once).
+    // be cut off, so its leases are not taken early (docs/protocol.md §10: never sent twice at once).
     for (const tranId of acknowledged) {
       const sent = partner.received.find((m) => m.path === '/payments' && m.body.tranId === tranId)!;
       await waitFor(

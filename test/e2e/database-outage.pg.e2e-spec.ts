@@ -12,10 +12,10 @@ import { startTcpProxy, TcpProxy } from '../utils/tcp-proxy';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
 /**
- * SPEC §10 "database unreachable": PostgreSQL is cut off from the hub (through
+ * docs/protocol.md §10 "database unreachable": PostgreSQL is cut off from the hub (through
  * a TCP proxy, so other tests keep their database) and comes back.
  */
-describe('database outage and recovery (SPEC §10)', () => {
+describe('database outage and recovery (docs/protocol.md §10)', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
   let partner: PartnerServer;

@@ -14,14 +14,14 @@ import { createTestApp, TestApp } from '../utils/create-test-app';
 import { testTls } from '../utils/test-tls';
 
 /**
- * SPEC §2 "ErrorDetail on every error path": body parsing, content type,
+ * docs/protocol.md §2 "ErrorDetail on every error path": body parsing, content type,
  * size, routing, methods, non-object bodies, and the ids an ErrorDetail
  * carries (`id`, `tranId`, `originalId`). No error body is ever a framework
  * default or a stack trace (checked by `expectErrorDetail` on every answer).
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** SPEC §2 default body limit: 64 KiB. */
+/** docs/protocol.md §2 default body limit: 64 KiB. */
 const BODY_LIMIT = 64 * 1024;
 /** A tranId no QR code has. */
 const UNKNOWN_TRAN_ID = 'e'.repeat(32);
@@ -50,7 +50,7 @@ function createQrCodeJsonOfSize(bytes: number): { id: string; text: string } {
   return { id: request.id, text };
 }
 
-describe('ErrorDetail on every error path (SPEC §2)', () => {
+describe('ErrorDetail on every error path (docs/protocol.md §2)', () => {
   let hub: TestApp;
 
   beforeAll(async () => {

@@ -65,7 +65,7 @@ const MINIMAL: Record<string, Json> = {
 };
 
 /*
- * The Basic-auth username must equal these (SPEC §3), and that is checked
+ * The Basic-auth username must equal these (docs/protocol.md §3), and that is checked
  * before the message is validated: any other value is 403, at or past its
  * maximum. Ids in the config are bounded to the same 256 characters.
  */

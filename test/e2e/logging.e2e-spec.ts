@@ -24,7 +24,7 @@ function capture(): DestinationStream & { text: () => string; lines: () => Line[
 const CARD = '4111111111111111';
 const zar = (amount: number) => ({ amount, currency: '710' });
 
-describe('logs (SPEC §3, §11): JSON lines with request id and tranId, secrets masked', () => {
+describe('logs (docs/protocol.md §3, §11): JSON lines with request id and tranId, secrets masked', () => {
   let hub: TestApp;
   const log = capture();
 

@@ -132,6 +132,11 @@ describe('message ids: the UUID shape in either case, compared case-insensitivel
     expect(partnerCalls(partner, '/payments/confirmations').filter((m) => m.requestId === upstream?.id)).toHaveLength(
       1,
     );
+
+    // An operator pasting the id in another case finds the transaction.
+    const found = await getAs(hub, `/admin/v1/transactions?q=${payId.toUpperCase()}`);
+    expect(found.status).toBe(200);
+    expect(found.body.tranId).toBe(tranId);
   });
 
   it('a scan repeated with its id in another case is the same message: DUPLICATE_RECORD', async () => {

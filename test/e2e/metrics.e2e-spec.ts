@@ -27,7 +27,7 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
   return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
 
-describe('metrics (SPEC §11): GET /metrics in the Prometheus text format', () => {
+describe('metrics (docs/protocol.md §11): GET /metrics in the Prometheus text format', () => {
   let hub: TestApp;
   let post: Post;
   const scrape = async (): Promise<Sample[]> => {

@@ -13,7 +13,7 @@ import { createTestApp, TestApp } from '../utils/create-test-app';
 const INTERFACE = join(__dirname, '..', 'fixtures', 'electrum-qr-payment-interface-1.7.0.yaml');
 const OPERATIONS = ['createQrCode', 'pay', 'confirmPayment', 'reversePayment', 'notifyScan'];
 
-/** Status codes the hub answers on every operation that the interface does not list (SPEC §2, §3). */
+/** Status codes the hub answers on every operation that the interface does not list (docs/protocol.md §2, §3). */
 const EXTRA_STATUS_CODES = ['401', '403', '413', '415', '429'];
 
 const free = (path: string) => `${path} maxLength: - → 256`;
@@ -49,7 +49,7 @@ const ALLOWED_DIFFERENCES: string[] = [
   'PaymentRequest.partnerPaymentToken maxLength: - → 512',
   'PaymentResponse.partnerPaymentToken maxLength: - → 512',
   'ScanNotification.partnerPaymentToken maxLength: - → 512',
-  // tranId: the hub issues 32 hex characters (SPEC §4); 1..64 leaves room for other providers' ids.
+  // tranId: the hub issues 32 hex characters (docs/protocol.md §4); 1..64 leaves room for other providers' ids.
   ...[
     'CreateQrCodeResponse.tranId',
     'PaymentRequest.tranId',
@@ -65,18 +65,18 @@ const ALLOWED_DIFFERENCES: string[] = [
   'Customer.dateOfBirth maxLength: - → 64',
   // RFC 5322 addresses longer than SMTP can carry (254) are refused.
   'Customer.emailAddress maxLength: - → 254',
-  // SPEC §4 / decisions.md: expiryDate is the RFC 3339 string the interface's prose describes,
+  // docs/protocol.md §4 / decisions.md: expiryDate is the RFC 3339 string the interface's prose describes,
   // not the Java OffsetDateTime object its model was generated from.
   'QrProperties.expiryDate schema: OffsetDateTime → string (date-time)',
-  // SPEC §2: the interface caps ErrorDetail.id at 20 while calling it a UUID; the hub echoes the
+  // docs/protocol.md §2: the interface caps ErrorDetail.id at 20 while calling it a UUID; the hub echoes the
   // request's id (≤ 64 characters) or sends a fresh UUID (36).
   'ErrorDetail.id maxLength: 20 → 64',
   'ErrorDetail.originalId maxLength: - → 64',
   'ErrorDetail.tranId maxLength: - → 64',
-  // SPEC §2: detailMessage of a FORMAT_ERROR is an array of violations, as Electrum's servers send.
+  // docs/protocol.md §2: detailMessage of a FORMAT_ERROR is an array of violations, as Electrum's servers send.
   'ErrorDetail.detailMessage type: object → -',
   'ErrorDetail.detailMessage oneOf: - → [array of FieldViolation, object]',
-  // Every non-2xx answer carries an ErrorDetail (SPEC §2), also the reversal's 404.
+  // Every non-2xx answer carries an ErrorDetail (docs/protocol.md §2), also the reversal's 404.
   'reversePayment 404 schema: - → ErrorDetail',
 ];
 
@@ -264,7 +264,7 @@ describe('OpenAPI contract: /docs-json against the interface 1.7.0 swagger', () 
     const names = Object.keys(definitions(ours, false));
     expect(names.filter((n) => n.endsWith('Dto'))).toEqual([]);
     const missing = names.filter((n) => !(n in definitions(iface, true)));
-    // FieldViolation: SPEC §2's detailMessage entries, which the interface types loosely as "object".
+    // FieldViolation: docs/protocol.md §2's detailMessage entries, which the interface types loosely as "object".
     expect(missing).toEqual(['FieldViolation']);
   });
 });

@@ -14,7 +14,7 @@ import { HubStore, settledWithin } from '../utils/lifecycle-db';
 import { partnerCalls, PartnerServer, startPartnerServer } from '../utils/partner-server';
 
 /**
- * SPEC §5 — `pay`: the hub holds the retailer's request until the partner's
+ * docs/protocol.md §5 — `pay`: the hub holds the retailer's request until the partner's
  * scan, then sends its own PaymentRequest upstream. Real HTTPS both ways: the
  * retailer and the partner talk to a real hub, and `wallet-a` is a real HTTPS
  * partner server answering by the sandbox amount rules (README "Sandbox partner").
@@ -28,7 +28,7 @@ const PARTNER_TIMEOUT_MS = 1000;
 /** The partner server's "approve slowly" (cents 92) delay: later than PARTNER_TIMEOUT_MS. */
 const LATE_MS = 1500;
 
-describe('pay (SPEC §5)', () => {
+describe('pay (docs/protocol.md §5)', () => {
   let partner: PartnerServer;
   let hub: TestApp;
   let store: HubStore;
@@ -190,7 +190,7 @@ describe('pay (SPEC §5)', () => {
     expect(upstreamPayments(tranId)).toHaveLength(2);
   });
 
-  describe('amount against the QR code value (SPEC §5.2)', () => {
+  describe('amount against the QR code value (docs/protocol.md §5.2)', () => {
     it('above the value without overPaymentAllowed → 400 INVALID_AMOUNT', async () => {
       const tranId = await createQr(post, 1000, { overPaymentAllowed: false });
       const body = aPay(tranId, 1100);
@@ -345,7 +345,7 @@ describe('pay (SPEC §5)', () => {
         () => upstreamReversals(upstreamId)[0],
       );
       expect(reversal.reversalReason).toBe('TIMEOUT');
-      // The partner never saw the payment: its 404 to the reversal counts as done (SPEC §7).
+      // The partner never saw the payment: its 404 to the reversal counts as done (docs/protocol.md §7).
       const delivered = await store.untilOutbox(body.id, 'REVERSAL', 'DELIVERED');
       const attempts = await store.attempts(delivered.id);
       expect(attempts[attempts.length - 1]).toMatchObject({ outcome: 'successful', httpStatus: 404 });
@@ -384,7 +384,7 @@ describe('pay (SPEC §5)', () => {
     expect(upstreamReversals(upstream.id as string)).toHaveLength(1);
   });
 
-  describe('storage fails after the partner answered (SPEC §5.5, §10): the hub answers 503 and reverses', () => {
+  describe('storage fails after the partner answered (docs/protocol.md §5.5, §10): the hub answers 503 and reverses', () => {
     // The partner server and the database are real; only the moment of the
     // failure is chosen here, by making one storage call reject.
     const storageDown = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });

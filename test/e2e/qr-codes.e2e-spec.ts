@@ -6,9 +6,9 @@ import { aCreateQrCodeRequest } from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 /**
- * SPEC §4 createQrCode: the response, the tranId, the EMVCo payload per
+ * docs/protocol.md §4 createQrCode: the response, the tranId, the EMVCo payload per
  * scheme, expiry, duplicate ids (also under concurrency), and what is stored
- * (the QR record and the audit trail, SPEC §10).
+ * (the QR record and the audit trail, docs/protocol.md §10).
  */
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -69,7 +69,7 @@ interface AuditRow {
   outcome: string | null;
 }
 
-describe('createQrCode (SPEC §4)', () => {
+describe('createQrCode (docs/protocol.md §4)', () => {
   let hub: TestApp;
 
   beforeAll(async () => {
@@ -234,7 +234,7 @@ describe('createQrCode (SPEC §4)', () => {
       const { tranId, qrCode } = res.body as { tranId: string; qrCode: string };
       expect(res.body.qrProperties.scheme).toBe('EMVCO_MERCHANT');
 
-      // SPEC §4: 000201, then the merchant account template.
+      // docs/protocol.md §4: 000201, then the merchant account template.
       expect(qrCode.startsWith(`00020126${String(4 + PROVIDER_ID.length + 4 + 32)}`)).toBe(true);
       const tags = rootTags(qrCode);
       expect(tags.get('52')).toBe('5411');
@@ -283,7 +283,7 @@ describe('createQrCode (SPEC §4)', () => {
       expect(verifyCrc(res.body.qrCode)).toBe(true);
     });
 
-    it('EMVCO_MERCHANT with amounts.requestAmount but no qrProperties.value has no tag 54 (SPEC §4), and 53 from it', async () => {
+    it('EMVCO_MERCHANT with amounts.requestAmount but no qrProperties.value has no tag 54 (docs/protocol.md §4), and 53 from it', async () => {
       const res = await create(
         aCreateQrCodeRequest({
           amounts: { requestAmount: { amount: 4_200, currency: '710' } },
@@ -311,7 +311,7 @@ describe('createQrCode (SPEC §4)', () => {
       expect(res.body.qrCode.slice(-4)).toBe(crc16(res.body.qrCode.slice(0, -4)));
     });
 
-    // A request the validator accepted must not become a 500 (an *unknown* outcome, SPEC §2):
+    // A request the validator accepted must not become a 500 (an *unknown* outcome, docs/protocol.md §2):
     // what cannot be encoded as EMVCo is the request's fault, a 400.
     it.each(['EMVCO_MERCHANT', 'PSEUDO_EMVCO_MERCHANT'])(
       '%s with an amount too long for tag 54 (10^13 minor units) → 400, not 500',

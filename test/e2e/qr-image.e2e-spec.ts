@@ -5,7 +5,7 @@ import { createQr, poster } from '../utils/flows';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-describe('QR images (SPEC §11): GET /qr/v1/qrCodes/{tranId}/image for thin POS clients', () => {
+describe('QR images (docs/protocol.md §11): GET /qr/v1/qrCodes/{tranId}/image for thin POS clients', () => {
   let hub: TestApp;
   let tranId: string;
   const image = (id: string, accept?: string, auth: { id: string; password: string } | null = RETAILER) => {

@@ -11,7 +11,7 @@ import { HubStore, settledWithin } from '../utils/lifecycle-db';
 import { partnerCalls, PartnerServer, startPartnerServer } from '../utils/partner-server';
 
 /**
- * SPEC §6 — `notifyScan`: the partner tells the hub its customer scanned a
+ * docs/protocol.md §6 — `notifyScan`: the partner tells the hub its customer scanned a
  * code; the hub links the scan to the payment waiting for that `tranId`.
  * Two partners are configured: `wallet-a` (a real HTTPS partner server) and
  * the in-process `sandbox`.
@@ -24,7 +24,7 @@ function aPay(tranId: string, amount: number): PaymentRequestDto {
   return aPaymentRequest(tranId, { amounts: { requestAmount: zar(amount) } });
 }
 
-describe('notifyScan (SPEC §6)', () => {
+describe('notifyScan (docs/protocol.md §6)', () => {
   let partner: PartnerServer;
   let hub: TestApp;
   let store: HubStore;
@@ -170,7 +170,7 @@ describe('notifyScan (SPEC §6)', () => {
     const paid = await answer;
     expect(paid.status).toBe(201);
     expect(paid.body.partner.id).toBe(winner.partner.id);
-    // SPEC §10: every inbound message is kept with its outcome.
+    // docs/protocol.md §10: every inbound message is kept with its outcome.
     const audited = await waitFor('all 20 scans in the audit trail', async () => {
       const rows = await store.audit({ direction: 'IN', operation: 'notifyScan', tranId });
       return rows.length === 20 ? rows : undefined;
@@ -189,7 +189,7 @@ describe('notifyScan (SPEC §6)', () => {
     expect(losers.map((r) => `${r.status} ${r.body?.errorType}`)).toEqual(Array(19).fill('400 DUPLICATE_RECORD'));
   });
 
-  it('the instance holding the payment stopped heartbeating → 400 UNABLE_TO_LOCATE_RECORD and the payment is closed (SPEC §10)', async () => {
+  it('the instance holding the payment stopped heartbeating → 400 UNABLE_TO_LOCATE_RECORD and the payment is closed (docs/protocol.md §10)', async () => {
     const { tranId, body, answer } = await waitingPayment(3650);
     // As if another instance, since silent, held this payment (its retailer's connection is gone with it).
     await hub.app.get(Database).run((em) => em.update(Payment, { id: body.id }, { instanceId: 'silent-instance' }));

@@ -11,7 +11,7 @@ import { startHubProcess } from '../utils/hub-process';
 import { PartnerServer, startPartnerServer } from '../utils/partner-server';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
-describe('graceful shutdown on SIGTERM (SPEC §10)', () => {
+describe('graceful shutdown on SIGTERM (docs/protocol.md §10)', () => {
   let db: TestDatabase;
   let partner: PartnerServer;
 

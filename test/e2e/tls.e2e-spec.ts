@@ -6,11 +6,11 @@ import { createTestApp, TestApp } from '../utils/create-test-app';
 import { testTls } from '../utils/test-tls';
 
 /**
- * SPEC §3: mutual TLS with TLS_CA_FILE + TLS_REQUIRE_CLIENT_CERT=true. The
+ * docs/protocol.md §3: mutual TLS with TLS_CA_FILE + TLS_REQUIRE_CLIENT_CERT=true. The
  * shared test certificate is its own CA, so it also serves as a client
  * certificate that CA signed.
  */
-describe('mutual TLS (SPEC §3)', () => {
+describe('mutual TLS (docs/protocol.md §3)', () => {
   const tls = testTls();
   let hub: TestApp;
 
@@ -40,11 +40,11 @@ describe('mutual TLS (SPEC §3)', () => {
 });
 
 /**
- * SPEC §3, the "intermediate" TLS profile: TLS 1.2 only with ECDHE key
+ * docs/protocol.md §3, the "intermediate" TLS profile: TLS 1.2 only with ECDHE key
  * exchange and AEAD ciphers (forward secrecy, no CBC or SHA-1 MACs), TLS 1.3
  * with Node's suites; nothing older than TLS 1.2.
  */
-describe('TLS protocol versions and cipher suites (SPEC §3)', () => {
+describe('TLS protocol versions and cipher suites (docs/protocol.md §3)', () => {
   const tls = testTls();
   let hub: TestApp;
   let port: number;

@@ -11,7 +11,7 @@ import {
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
 /**
- * SPEC §2 message validation through the real app: every violation of the
+ * docs/protocol.md §2 message validation through the real app: every violation of the
  * swagger rules is a 400 FORMAT_ERROR whose `detailMessage` is an array of
  * `{messageProperty, field, error, invalidValue}`, one per violation, all of
  * them. Each case starts from a valid message and breaks exactly the listed
@@ -66,7 +66,7 @@ type Case = [string, OperationName, Overrides, string[]];
 const tpi = (institutionId: unknown, transactionIdentifier: unknown) => ({ institutionId, transactionIdentifier });
 const money = (amount: unknown, currency: unknown = '710') => ({ amount, currency });
 
-describe('message validation (SPEC §2)', () => {
+describe('message validation (docs/protocol.md §2)', () => {
   let hub: TestApp;
 
   beforeAll(async () => {
@@ -84,7 +84,7 @@ describe('message validation (SPEC §2)', () => {
     const res = await send(operation, OPERATIONS[operation].build(overrides));
     const violations = expectViolations(res);
     expect(violatedFields(violations)).toEqual([...fields].sort());
-    // Each case breaks one rule per field, so one violation per field (SPEC §2: one per violation).
+    // Each case breaks one rule per field, so one violation per field (docs/protocol.md §2: one per violation).
     expect(violations).toHaveLength(fields.length);
     for (const v of violations) expect(v.messageProperty).toBe(OPERATIONS[operation].message);
     return violations;

@@ -34,14 +34,14 @@ export type SwaggerErrorType = (typeof SWAGGER_ERROR_TYPES)[number];
 /** The swagger caps `ErrorDetail.errorMessage` at 40 characters (shown on a till). */
 export const ERROR_MESSAGE_MAX = 40;
 
-/** What a framework default error body has and an `ErrorDetail` must not (SPEC §2). */
+/** What a framework default error body has and an `ErrorDetail` must not (docs/protocol.md §2). */
 const FRAMEWORK_KEYS = ['stack', 'statusCode', 'message', 'error'] as const;
 
 /** A JavaScript stack trace: "Error: …" or an "    at fn (file:line:col)" frame. */
 export const STACK_TRACE =
   /(?:^|[\s"])(?:[A-Z][A-Za-z]*)?Error: |(?:\n|\\n)\s+at |\bat \S+ \(.*:\d+:\d+\)|\bat .*\.[jt]s:\d+:\d+/;
 
-/** A field violation of a validation failure (SPEC §2: one per violation). */
+/** A field violation of a validation failure (docs/protocol.md §2: one per violation). */
 export interface FieldViolation {
   messageProperty: string;
   field: string;
@@ -64,7 +64,7 @@ export interface ErrorDetailBody {
 
 /**
  * Asserts that `res` is a non-2xx answer carrying a swagger `ErrorDetail`
- * (SPEC §2): the given status, a JSON content type, a string `id`, the
+ * (docs/protocol.md §2): the given status, a JSON content type, a string `id`, the
  * expected `errorType` (one of the swagger enum), an `errorMessage` of at most
  * 40 characters, no framework default keys and no stack trace. Returns the body.
  */
@@ -98,7 +98,7 @@ export function expectErrorDetail(res: Response, status: number, errorType: Swag
 
 /**
  * Asserts a `400 FORMAT_ERROR` validation failure whose `detailMessage` is an
- * array of `{messageProperty, field, error, invalidValue}` (SPEC §2) and
+ * array of `{messageProperty, field, error, invalidValue}` (docs/protocol.md §2) and
  * returns the violations.
  */
 export function expectViolations(res: Response): FieldViolation[] {

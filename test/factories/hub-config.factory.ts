@@ -30,7 +30,7 @@ export interface TestHubConfigOptions {
   heldPaymentsPerRetailer?: number;
 }
 
-/** The YAML of a hub config for tests (SPEC §9 shape). */
+/** The YAML of a hub config for tests (docs/protocol.md §9 shape). */
 export function testHubConfigYaml(o: TestHubConfigOptions = {}): string {
   const wallet = o.walletBaseUrl
     ? `

@@ -51,7 +51,7 @@ export function startPay(post: Post, tranId: string, amount: number) {
 
 /**
  * Sends the partner's scan, retrying while the hub has not yet stored the
- * payment (a scan that comes too early is declined — SPEC §6).
+ * payment (a scan that comes too early is declined — docs/protocol.md §6).
  */
 export async function scanWhenWaiting(post: Post, tranId: string, partner: Credentials = WALLET, tries = 50) {
   for (let i = 0; ; i++) {

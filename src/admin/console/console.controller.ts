@@ -31,7 +31,7 @@ const PAGE_HEADERS: Record<string, string> = {
 };
 
 /**
- * The operator console (SPEC §11): a server-rendered page over the same
+ * The operator console (docs/protocol.md §11): a server-rendered page over the same
  * AdminService as the API. Retry and Resolve are plain HTML forms whose
  * target URL carries everything (no request body), answered with a 303 back
  * to the page — post/redirect/get, so reloading never repeats an action.

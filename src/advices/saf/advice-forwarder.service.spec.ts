@@ -83,7 +83,7 @@ async function deliverOne(partnerTimeoutMs: number, leaseMs: number): Promise<{ 
   return { timeoutMs: calls[0].timeoutMs, leaseMs: leases[0] };
 }
 
-describe('advice delivery timeout inside the outbox lease (SPEC §10)', () => {
+describe('advice delivery timeout inside the outbox lease (docs/protocol.md §10)', () => {
   it('cuts a partner timeout longer than the lease so the call ends 5 s before the lease does', async () => {
     await expect(deliverOne(35_000, 30_000)).resolves.toEqual({ timeoutMs: 25_000, leaseMs: 30_000 });
   });

@@ -19,8 +19,8 @@ const LEASE_MARGIN_MS = 5_000;
  * The timeout of one advice delivery: the partner's own, cut so the call ends
  * before its outbox lease does (by 5 s, or half of a lease shorter than 10 s).
  * Otherwise another worker could claim the expired lease and send the same
- * advice while this call still runs (SPEC §10). Pay calls are not leased and
- * keep the partner's full timeout (SPEC §5.6).
+ * advice while this call still runs (docs/protocol.md §10). Pay calls are not leased and
+ * keep the partner's full timeout (docs/protocol.md §5.6).
  */
 export function adviceTimeoutMs(partnerTimeoutMs: number, leaseMs: number): number {
   const margin = Math.min(LEASE_MARGIN_MS, leaseMs / 2);
@@ -28,7 +28,7 @@ export function adviceTimeoutMs(partnerTimeoutMs: number, leaseMs: number): numb
 }
 
 /**
- * Delivers queued advices to partners (store-and-forward, SPEC §7): claims
+ * Delivers queued advices to partners (store-and-forward, docs/protocol.md §7): claims
  * due entries under a lease, sends each through its partner's connector, and
  * on an unknown outcome tries again later with capped exponential backoff and
  * jitter. A failed (final) answer parks the entry for an operator.

@@ -6,7 +6,7 @@ import type { AdviceKind } from '../advice.entity';
 export type OutboxStatus = 'PENDING' | 'DELIVERED' | 'PARKED' | 'RESOLVED';
 
 /**
- * An advice the hub owes a partner (store-and-forward, SPEC §7). At most one
+ * An advice the hub owes a partner (store-and-forward, docs/protocol.md §7). At most one
  * confirmation and one reversal per payment (unique index), so no second
  * upstream advice can ever be queued.
  */

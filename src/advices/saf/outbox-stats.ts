@@ -11,7 +11,7 @@ export interface PartnerOutboxStats {
   oldestPendingMs: number;
 }
 
-/** Depth, parked count and oldest age of the store-and-forward queue, per partner (SPEC §11). */
+/** Depth, parked count and oldest age of the store-and-forward queue, per partner (docs/protocol.md §11). */
 @Injectable()
 export class OutboxStats {
   constructor(

@@ -10,7 +10,7 @@ import { OutboxEntry } from './outbox-entry.entity';
 const outbox = new SqlTable(OutboxEntry);
 const attempts = new SqlTable(DeliveryAttempt);
 
-/** The store-and-forward queue (SPEC §7, §10), in plain bound SQL (see `SqlTable`). */
+/** The store-and-forward queue (docs/protocol.md §7, §10), in plain bound SQL (see `SqlTable`). */
 /** A delivery's result to record (see `settle`). */
 interface Settlement {
   id: string;
@@ -120,7 +120,7 @@ export class OutboxRepository {
     });
   }
 
-  /** Gives back every lease this instance holds (graceful shutdown, SPEC §10). */
+  /** Gives back every lease this instance holds (graceful shutdown, docs/protocol.md §10). */
   async releaseLeases(owner: string): Promise<void> {
     await this.db.run((em) =>
       em

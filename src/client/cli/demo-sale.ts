@@ -81,7 +81,7 @@ export interface SandboxScanOptions {
 /**
  * Plays the partner: tells the hub that the sandbox wallet's customer scanned
  * `tranId`. A scan that comes before the hub has stored the payment is
- * declined (SPEC §6), so it is repeated briefly while the payment is on its way.
+ * declined (docs/protocol.md §6), so it is repeated briefly while the payment is on its way.
  */
 export async function playSandboxScan(options: SandboxScanOptions, tranId: string): Promise<ProtocolOutcome> {
   const http = new ProtocolHttpClient({
@@ -104,7 +104,7 @@ export async function playSandboxScan(options: SandboxScanOptions, tranId: strin
         tranId,
         partnerPaymentToken: `sandbox-${randomUUID()}`,
       };
-      // Judged like an advice: the hub's success is 202 with an empty body (SPEC §1), and 404 is a failure.
+      // Judged like an advice: the hub's success is 202 with an empty body (docs/protocol.md §1), and 404 is a failure.
       const outcome = await http.post('/scans', scan, 'confirmation');
       const tooEarly = outcome.kind === 'failed' && outcome.error.errorType === 'UNABLE_TO_LOCATE_RECORD';
       if (!tooEarly || attempt >= 20) return outcome;

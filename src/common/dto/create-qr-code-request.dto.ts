@@ -13,7 +13,7 @@ import { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identifier.
 
 /**
  * Swagger `CreateQrCodeRequest` (`POST /qrCodes`): a retailer asks for a QR
- * code to show its customer (SPEC §4).
+ * code to show its customer (docs/protocol.md §4).
  */
 export class CreateQrCodeRequestDto {
   /** A UUID-shaped id, any version and variant digits, compared case-insensitively. */
@@ -29,7 +29,7 @@ export class CreateQrCodeRequestDto {
   @Type(() => OriginatorDto)
   originator!: OriginatorDto;
 
-  /** The sender; `client.id` must equal the Basic-auth username (SPEC §3). */
+  /** The sender; `client.id` must equal the Basic-auth username (docs/protocol.md §3). */
   @IsObject()
   @ValidateNested()
   @Type(() => InstitutionDto)

@@ -11,7 +11,7 @@ import type { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identi
  * (used as types only, a plain object literal fits them).
  */
 export interface CreateQrCodeResponse {
-  /** The retailer's request `id`, echoed (SPEC §2). */
+  /** The retailer's request `id`, echoed (docs/protocol.md §2). */
   id: string;
   /** RFC 3339 date-time. */
   time: string;
@@ -22,10 +22,10 @@ export interface CreateQrCodeResponse {
   stan?: string;
   amounts?: AmountsDto;
   customer?: CustomerDto;
-  /** `expiryDate` is echoed as an RFC 3339 string (SPEC §4). */
+  /** `expiryDate` is echoed as an RFC 3339 string (docs/protocol.md §4). */
   qrProperties: QrPropertiesDto;
-  /** Unguessable, URL-safe id of this QR code (SPEC §4). */
+  /** Unguessable, URL-safe id of this QR code (docs/protocol.md §4). */
   tranId: string;
-  /** The EMVCo TLV payload to render as a QR code (SPEC §4). */
+  /** The EMVCo TLV payload to render as a QR code (docs/protocol.md §4). */
   qrCode: string;
 }

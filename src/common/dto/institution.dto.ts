@@ -13,7 +13,7 @@ export const ARRAY_MAX = 50;
 
 /** Swagger `Institution`: originating, acquiring, processing or receiving institution. */
 export class InstitutionDto {
-  /** The institution's id; for `client`/`partner` it is also the Basic-auth username (SPEC §3). */
+  /** The institution's id; for `client`/`partner` it is also the Basic-auth username (docs/protocol.md §3). */
   @IsString()
   @MaxLength(FREE_TEXT_MAX)
   id!: string;

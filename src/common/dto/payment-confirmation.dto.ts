@@ -43,7 +43,7 @@ export abstract class BasicAdviceDto {
   @MaxLength(FREE_TEXT_MAX)
   rrn?: string;
 
-  /** Absent: full confirmation / full reversal (SPEC §7). */
+  /** Absent: full confirmation / full reversal (docs/protocol.md §7). */
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -62,5 +62,5 @@ export abstract class BasicAdviceDto {
   tranId?: string;
 }
 
-/** Swagger `PaymentConfirmation` (`POST /payments/confirmations`): the POS completed the sale (SPEC §7). */
+/** Swagger `PaymentConfirmation` (`POST /payments/confirmations`): the POS completed the sale (docs/protocol.md §7). */
 export class PaymentConfirmationDto extends BasicAdviceDto {}

@@ -51,13 +51,13 @@ export const ACCOUNT_TYPES = [
 ] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
-/** `tranId` bounds: the hub issues 32 hex chars (SPEC §4); 64 leaves room for other providers. */
+/** `tranId` bounds: the hub issues 32 hex chars (docs/protocol.md §4); 64 leaves room for other providers. */
 export const TRAN_ID_MAX = 64;
 export const PARTNER_PAYMENT_TOKEN_MAX = 512;
 
 /**
  * Swagger `PaymentRequest` (`POST /payments`): pay against the QR code named
- * by `tranId` (SPEC §5). The hub also sends this upstream to partners.
+ * by `tranId` (docs/protocol.md §5). The hub also sends this upstream to partners.
  */
 export class PaymentRequestDto {
   /** A UUID-shaped id, any version and variant digits, compared case-insensitively. */
@@ -130,7 +130,7 @@ export class PaymentRequestDto {
   @MaxLength(FREE_TEXT_MAX)
   rrn?: string;
 
-  /** The partner whose customer scanned the code, when the retailer knows it (SPEC §5.3). */
+  /** The partner whose customer scanned the code, when the retailer knows it (docs/protocol.md §5.3). */
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -147,7 +147,7 @@ export class PaymentRequestDto {
   @Length(1, TRAN_ID_MAX)
   tranId!: string;
 
-  /** A secret from the partner's scan; never logged (SPEC §3). */
+  /** A secret from the partner's scan; never logged (docs/protocol.md §3). */
   @IsOptional()
   @IsString()
   @MaxLength(PARTNER_PAYMENT_TOKEN_MAX)

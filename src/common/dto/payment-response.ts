@@ -10,7 +10,7 @@ import type { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identi
 export interface Tender {
   accountType?: TenderAccountType;
   amount: LedgerAmountDto;
-  /** Masked: first 6 digits in clear at most; never logged beyond them (SPEC §3). */
+  /** Masked: first 6 digits in clear at most; never logged beyond them (docs/protocol.md §3). */
   cardNumber?: string;
   /** At most 40 characters. */
   reference?: string;
@@ -18,7 +18,7 @@ export interface Tender {
 }
 
 /**
- * Swagger `PaymentResponse` (201 to `POST /payments`, SPEC §5): the partner's
+ * Swagger `PaymentResponse` (201 to `POST /payments`, docs/protocol.md §5): the partner's
  * approval, relayed to the retailer with the retailer's own request `id`.
  */
 export interface PaymentResponse {

@@ -16,7 +16,7 @@ export class QrPropertiesDto {
   @MaxLength(FREE_TEXT_MAX)
   uuid?: string;
 
-  /** The QR code's amount; payments are checked against it (SPEC §5). */
+  /** The QR code's amount; payments are checked against it (docs/protocol.md §5). */
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -33,7 +33,7 @@ export class QrPropertiesDto {
 
   /**
    * The swagger types this as a Java `OffsetDateTime` object but describes an
-   * RFC 3339 string; only the string is accepted (SPEC §4).
+   * RFC 3339 string; only the string is accepted (docs/protocol.md §4).
    */
   @IsOptional()
   @IsDateTime()
@@ -43,7 +43,7 @@ export class QrPropertiesDto {
   @IsBoolean()
   singleUse?: boolean;
 
-  /** Defaults to `ELECTRUM_MERCHANT_MINIMAL` when absent (SPEC §4). */
+  /** Defaults to `ELECTRUM_MERCHANT_MINIMAL` when absent (docs/protocol.md §4). */
   @IsOptional()
   @IsIn(QR_SCHEMES)
   scheme?: QrScheme;

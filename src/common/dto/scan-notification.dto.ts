@@ -11,7 +11,7 @@ import { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identifier.
 
 /**
  * Swagger `ScanNotification` (`POST /scans`): a partner's customer scanned the
- * QR code for `tranId` (SPEC §6).
+ * QR code for `tranId` (docs/protocol.md §6).
  */
 export class ScanNotificationDto {
   /** A UUID-shaped id, any version and variant digits, compared case-insensitively. */
@@ -21,7 +21,7 @@ export class ScanNotificationDto {
   @IsDateTime()
   time!: string;
 
-  /** The partner; `partner.id` must equal the Basic-auth username (SPEC §3). */
+  /** The partner; `partner.id` must equal the Basic-auth username (docs/protocol.md §3). */
   @IsObject()
   @ValidateNested()
   @Type(() => InstitutionDto)
@@ -57,7 +57,7 @@ export class ScanNotificationDto {
   @Length(1, TRAN_ID_MAX)
   tranId!: string;
 
-  /** Echoed to the partner in the hub's `PaymentRequest`; a secret, never logged (SPEC §3). */
+  /** Echoed to the partner in the hub's `PaymentRequest`; a secret, never logged (docs/protocol.md §3). */
   @IsOptional()
   @IsString()
   @MaxLength(PARTNER_PAYMENT_TOKEN_MAX)

@@ -43,7 +43,7 @@ export class TenderDto {
   @Type(() => LedgerAmountDto)
   amount!: LedgerAmountDto;
 
-  /** PCI-masked: at least the first 6 digits in clear, the rest digits or `*`. Never log beyond the first 6 (SPEC §3). */
+  /** PCI-masked: at least the first 6 digits in clear, the rest digits or `*`. Never log beyond the first 6 (docs/protocol.md §3). */
   @IsOptional()
   @IsString()
   @Matches(/^[0-9]{6}[0-9*]{0,13}$/)

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FunctionNotSupportedError } from '@app/errors/hub-error';
 
 /**
- * Unknown operations under the protocol base path (SPEC §2): another method on
+ * Unknown operations under the protocol base path (docs/protocol.md §2): another method on
  * a known path is 501, anything else is left to the router's 404. Not part of
  * the published API: it only refuses what the API does not offer.
  */

@@ -12,7 +12,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 /**
  * JSON body parsing that does not answer by itself: a malformed, oversized or
  * non-JSON body is remembered on the request and raised by the auth guard
- * after authentication, because SPEC §2 puts 401/403 before any 400, and a
+ * after authentication, because docs/protocol.md §2 puts 401/403 before any 400, and a
  * request without credentials gets 401 whatever its body.
  */
 export function jsonBody(limitBytes: number): RequestHandler {

@@ -9,10 +9,10 @@ const OPERATIONS: Record<string, string> = {
   '/qr/v1/scans': 'notifyScan',
 };
 
-/* SPEC §11: the image of a QR code for thin POS clients; not an interface operation, but a retailer's call. */
+/* docs/protocol.md §11: the image of a QR code for thin POS clients; not an interface operation, but a retailer's call. */
 const QR_CODE_IMAGE = /^\/qr\/v1\/qrCodes\/[^/]+\/image$/;
 
-/** The interface operation a request is for (SPEC §1), or null outside the protocol. */
+/** The interface operation a request is for (docs/protocol.md §1), or null outside the protocol. */
 export function operationOf(req: Request): string | null {
   const target = req.originalUrl ?? req.url;
   const query = target.indexOf('?');
@@ -23,7 +23,7 @@ export function operationOf(req: Request): string | null {
   return null;
 }
 
-/** Advices: an unknown outcome (500) keeps them with a conforming sender (SPEC §10). */
+/** Advices: an unknown outcome (500) keeps them with a conforming sender (docs/protocol.md §10). */
 export function isAdviceOperation(operation: string | null): boolean {
   return operation === 'confirmPayment' || operation === 'reversePayment';
 }

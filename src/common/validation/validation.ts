@@ -5,7 +5,7 @@ import { ARRAY_MAX } from '@app/common/dto/institution.dto';
 import { FieldViolation } from '@app/errors/error-detail';
 import { FormatError } from '@app/errors/hub-error';
 
-/** `ErrorDetail.errorMessage` of every validation failure (≤ 40 chars, SPEC §2). */
+/** `ErrorDetail.errorMessage` of every validation failure (≤ 40 chars, docs/protocol.md §2). */
 export const FORMAT_ERROR_MESSAGE = 'Message format error';
 /** Longest string echoed back as an `invalidValue`. */
 export const INVALID_VALUE_MAX = 100;
@@ -24,7 +24,7 @@ export const MAX_LISTED_VIOLATIONS = 50;
 /** class-validator's name for `@ArrayMaxSize`. */
 const ARRAY_MAX_SIZE = 'arrayMaxSize';
 
-/** Fields whose rejected value must not be echoed (and so end up in logs) in full (SPEC §3). */
+/** Fields whose rejected value must not be echoed (and so end up in logs) in full (docs/protocol.md §3). */
 const SECRET_FIELDS: Record<string, (value: string) => string> = {
   partnerPaymentToken: () => '***',
   cardNumber: (value) => (value.length > 6 ? `${value.slice(0, 6)}…` : value),
@@ -184,7 +184,7 @@ class ValidationFailure {
 /**
  * Nest's `ValidationPipe` turned into the hub's message validator: every
  * violation of a body becomes one `FieldViolation` in a `FormatError`
- * (400 FORMAT_ERROR, SPEC §2), whose `messageProperty` is the message name
+ * (400 FORMAT_ERROR, docs/protocol.md §2), whose `messageProperty` is the message name
  * (the DTO class name without `Dto`: `PaymentRequestDto` → `PaymentRequest`).
  *
  * How the pipe learns the message name: `exceptionFactory` receives only the
@@ -198,7 +198,7 @@ export class MessageValidationPipe extends ValidationPipe {
   constructor() {
     super({
       transform: true,
-      whitelist: true, // unknown properties are ignored (SPEC §2) and never stored
+      whitelist: true, // unknown properties are ignored (docs/protocol.md §2) and never stored
       forbidNonWhitelisted: false,
       forbidUnknownValues: true,
       validationError: { target: false, value: true },

@@ -2,7 +2,7 @@ import { ElectrumHttpConnectorModule } from './electrum-http/electrum-http.modul
 import { SandboxConnectorModule } from './sandbox/sandbox.module';
 
 /**
- * Every connector type the hub knows (SPEC §8). Adding a partner connector =
+ * Every connector type the hub knows (docs/protocol.md §8). Adding a partner connector =
  * its folder under `connectors/` plus one line here (STYLE: partner connectors).
  */
 export const CONNECTOR_MODULES = [

@@ -112,7 +112,7 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         indices: [{ name: 'idx_scans_tran_id', columnNames: ['tran_id'] }],
       }),
     );
-    // SPEC §6: first scan wins — one accepted scan per payment, and one early
+    // docs/protocol.md §6: first scan wins — one accepted scan per payment, and one early
     // scan kept per tranId, enforced by the database.
     await q.createIndex(
       'scans',

@@ -25,7 +25,7 @@ export const DEFAULT_MAX_CONNECTIONS = 512;
 const OPTION_KEYS = ['allowPlainHttp', 'connections'];
 
 /**
- * Speaks the QR Payment Service Interface itself to one partner (SPEC §8):
+ * Speaks the QR Payment Service Interface itself to one partner (docs/protocol.md §8):
  * POST `baseUrl` + `/payments`, `/payments/confirmations`, `/payments/reversals`
  * over HTTPS with Basic auth, through one keep-alive pool that trusts the
  * partner's CA.
@@ -34,7 +34,7 @@ const OPTION_KEYS = ['allowPlainHttp', 'connections'];
  * is `ProtocolHttpClient` (`src/protocol/protocol-client.ts`), shared with the
  * retailer client library so one module decides what a status means. The
  * caller's `timeoutMs` decides the outcome; a late answer goes to
- * `onLateAnswer` for reconciliation (SPEC §5). Network timeouts run on real
+ * `onLateAnswer` for reconciliation (docs/protocol.md §5). Network timeouts run on real
  * time, not the injected clock: they race real sockets; the clock only stamps
  * `receivedAt`.
  */
@@ -143,7 +143,7 @@ function baseUrlProblems(baseUrl: string | undefined, allowPlainHttp: boolean): 
   return [];
 }
 
-/** The `electrum-http` connector type (SPEC §8). */
+/** The `electrum-http` connector type (docs/protocol.md §8). */
 @PartnerConnectorType('electrum-http')
 @Injectable()
 export class ElectrumHttpConnectorFactory implements PartnerConnectorFactory {

@@ -3,7 +3,7 @@ import { ErrorType } from '@app/errors/error-type';
 import type { JsonObject } from '@app/persistence/column-types';
 
 /*
- * The simulated partner's documented, deterministic behaviour (SPEC §8), chosen
+ * The simulated partner's documented, deterministic behaviour (docs/protocol.md §8), chosen
  * by the cents of the requested amount so a tester at a till can pick an
  * outcome by typing a price (R10.51 → insufficient funds). The in-process
  * `sandbox` connector and the HTTPS partner server used by the tests both
@@ -83,7 +83,7 @@ export const SANDBOX_RULES: readonly SandboxRule[] = [
 export const SANDBOX_NOTES: readonly string[] = [
   'The cents are those of amounts.requestAmount.amount (minor units): 1051 = R10.51 → rule 51.',
   'Advices follow the rule of the payment they name (requestId); the partner remembers the last 10,000 payments.',
-  'A reversal of a payment the partner never saw answers 404: nothing to reverse, counted as done (SPEC §7).',
+  'A reversal of a payment the partner never saw answers 404: nothing to reverse, counted as done (docs/protocol.md §7).',
   'A confirmation of a payment the partner never saw answers 404 UNABLE_TO_LOCATE_RECORD (failed).',
   'A reused PaymentRequest id answers 400 DUPLICATE_RECORD; one without a whole requestAmount 400 FORMAT_ERROR.',
 ];
@@ -115,7 +115,7 @@ export function sandboxDecision(amountMinor: number): SandboxDecision {
 /**
  * What the simulated partner does with attempt `attemptNumber` (1 = first) of
  * an advice for a payment of `amountMinor`. `97` exercises store-and-forward
- * retries (SPEC §7); `98` gives a *failed* final answer, which parks the advice.
+ * retries (docs/protocol.md §7); `98` gives a *failed* final answer, which parks the advice.
  */
 export function adviceDecision(amountMinor: number, attemptNumber: number): AdviceDecision {
   if (!Number.isSafeInteger(attemptNumber) || attemptNumber < 1) {

@@ -75,7 +75,7 @@ export class SandboxPartner {
       return now(this.error(400, request, ErrorType.FORMAT_ERROR, 'id or requestAmount missing or invalid'));
     }
     if (this.payments.has(id)) return now(this.error(400, request, ErrorType.DUPLICATE_RECORD, 'Duplicate request id'));
-    // Remembered whatever the outcome: a timed-out payment gets a timeout reversal (SPEC §5).
+    // Remembered whatever the outcome: a timed-out payment gets a timeout reversal (docs/protocol.md §5).
     this.remember(id, amount);
     const decision = sandboxDecision(amount);
     switch (decision.kind) {
@@ -103,14 +103,14 @@ export class SandboxPartner {
     }
     const payment = this.payments.get(advice.requestId);
     if (!payment) {
-      // 404 to a reversal means "nothing to reverse" and counts as done (SPEC §7); to a confirmation it is a failure.
+      // 404 to a reversal means "nothing to reverse" and counts as done (docs/protocol.md §7); to a confirmation it is a failure.
       return this.error(404, advice, ErrorType.UNABLE_TO_LOCATE_RECORD, 'No such payment');
     }
     payment.attempts[kind] += 1;
     const decision = adviceDecision(payment.amount, payment.attempts[kind]);
     switch (decision.kind) {
       case 'accept':
-        return { status: 202, body: { ...advice } }; // advices are echoed whole (SPEC §2)
+        return { status: 202, body: { ...advice } }; // advices are echoed whole (docs/protocol.md §2)
       case 'fault':
         return this.error(500, advice, ErrorType.GENERAL_ERROR, 'Sandbox advice fault; try again');
       case 'refuse':
@@ -171,7 +171,7 @@ interface PendingCall {
 }
 
 /**
- * A partner simulated in-process (SPEC §8), for demos and tests. Delays and
+ * A partner simulated in-process (docs/protocol.md §8), for demos and tests. Delays and
  * timeouts run on the injected clock, so tests with a fake clock drive the
  * "hang" and "slow" rules without sleeping.
  */
@@ -215,7 +215,7 @@ export class SandboxConnector implements PartnerConnector {
   /**
    * Races a delayed (or never-coming, `null`) answer against the caller's
    * timeout. An answer after the timeout goes to `onLateAnswer` and changes
-   * nothing already reported (SPEC §5).
+   * nothing already reported (docs/protocol.md §5).
    */
   private answerLater(
     answer: (SimulatedAnswer & { delayMs: number }) | null,
@@ -262,7 +262,7 @@ export class SandboxConnector implements PartnerConnector {
   }
 }
 
-/** The `sandbox` connector type: no settings needed (SPEC §8). */
+/** The `sandbox` connector type: no settings needed (docs/protocol.md §8). */
 @PartnerConnectorType('sandbox')
 @Injectable()
 export class SandboxConnectorFactory implements PartnerConnectorFactory {
