@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { dataSourceOptions } from './data-source';
-import { databaseOpenError } from './database-url-errors';
+import { databaseOpenError, prepareSqliteFolder } from './database-url-errors';
 import { Database } from './database';
 import { SqliteFileLock } from './sqlite-file-lock';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -17,7 +17,9 @@ import { WalCheckpointer } from './wal-checkpointer';
       inject: [AppConfig],
       useFactory: (config: AppConfig): SqliteFileLock | null => {
         const target = parseDatabaseUrl(config.env.databaseUrl);
-        return target.type === 'sqlite' && target.file !== ':memory:' ? SqliteFileLock.acquire(target.file) : null;
+        if (target.type !== 'sqlite' || target.file === ':memory:') return null;
+        prepareSqliteFolder(target.file);
+        return SqliteFileLock.acquire(target.file);
       },
     },
     {
