@@ -1,47 +1,12 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { TEST_ENV, testHubConfigYaml } from '../factories/hub-config.factory';
-import { ensureBuilt, freePort, HubProcess, startHubProcess } from '../utils/hub-process';
+import { dirname, join } from 'node:path';
+import { freePort, HubProcess, runHubProcessToExit, startHubProcess } from '../utils/hub-process';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
-import { testTls } from '../utils/test-tls';
 
-const ROOT = resolve(__dirname, '..', '..');
-
-/** Runs `node dist/src/main.js` that is expected to refuse to start; resolves with its exit code and output. */
-async function failedStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  ensureBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'qr-hub-start-'));
-  const configFile = join(dir, 'hub.yaml');
-  writeFileSync(configFile, testHubConfigYaml());
-  const tls = testTls();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      ...TEST_ENV,
-      HUB_CONFIG: configFile,
-      HOST: '127.0.0.1',
-      TLS_CERT_FILE: tls.certFile,
-      TLS_KEY_FILE: tls.keyFile,
-      DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  // A hub that starts after all is stopped, so the test fails instead of waiting for it.
-  const started = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const code = await new Promise<number | null>((done) => child.once('exit', done));
-  clearTimeout(started);
-  rmSync(dir, { recursive: true, force: true });
-  return { code, output };
-}
+/** Runs the hub expecting it to refuse to start (DATABASE_URL and PORT from `env`); resolves with its exit code and output. */
+const failedStart = (env: NodeJS.ProcessEnv) => runHubProcessToExit(env.DATABASE_URL ?? 'sqlite::memory:', {}, env);
 
 /** The last line the process wrote, without the trailing newline. */
 const lastLine = (output: string): string => output.trimEnd().split('\n').pop() ?? '';
