@@ -57,22 +57,30 @@ describe('LoginThrottle', () => {
     expect('permit' in throttle.begin('other', 'a')).toBe(true);
   });
 
-  it('allows 60 checks a minute per username from all addresses together', () => {
+  it('60 checks a minute per username from all addresses together; past them only clean addresses, up to 600', () => {
     for (let i = 0; i < 60; i++) permit(throttle.begin('victim', `addr-${i}`)).finish(i % 2 === 0);
+    // An address that failed within the minute is refused for the username...
+    permit(throttle.begin('other', 'guesser')).finish(false);
+    expect(throttle.begin('victim', 'guesser')).toEqual({ retryAfterSeconds: 60 });
+    expect('permit' in throttle.begin('someone-else', 'guesser')).toBe(true);
+    // ...a clean one (no failure, nothing running) still gets its check: no lock-out.
+    const clean = permit(throttle.begin('victim', 'till'));
+    clean.finish(true);
+    // Up to the ceiling, whatever the number of clean addresses.
+    for (let i = 61; i < 600; i++) permit(throttle.begin('victim', `bot-${i}`)).finish(false);
     expect(throttle.begin('victim', 'fresh')).toEqual({ retryAfterSeconds: 60 });
-    expect('permit' in throttle.begin('someone-else', 'fresh')).toBe(true);
     clock.current += 60_000;
     expect('permit' in throttle.begin('victim', 'fresh')).toBe(true);
   });
 
   it("an address that proved the password lately is not refused by the username's budget", () => {
     permit(throttle.begin('victim', 'till')).finish(true);
-    for (let i = 0; i < 59; i++) permit(throttle.begin('victim', `guesser-${i}`)).finish(false);
+    for (let i = 0; i < 599; i++) permit(throttle.begin('victim', `guesser-${i}`)).finish(false);
     expect(throttle.begin('victim', 'fresh')).toEqual({ retryAfterSeconds: 60 });
     expect('permit' in throttle.begin('victim', 'till')).toBe(true);
     // A day later the address is a stranger again.
     clock.current += 24 * 60 * 60_000;
-    for (let i = 0; i < 60; i++) permit(throttle.begin('victim', `later-${i}`)).finish(false);
+    for (let i = 0; i < 600; i++) permit(throttle.begin('victim', `later-${i}`)).finish(false);
     expect(throttle.begin('victim', 'till')).toEqual({ retryAfterSeconds: 60 });
   });
 

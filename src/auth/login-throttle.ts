@@ -8,6 +8,12 @@ export interface LoginThrottleLimits {
   inFlightPerAddress: number;
   /** Password checks of one username within the window, from every address together. */
   checksPerUsername: number;
+  /**
+   * Past `checksPerUsername`, an address with no failure and no check running
+   * in the window still gets its check, up to this many checks of the
+   * username in the window (the CPU bound under a flood from many addresses).
+   */
+  checksPerUsernameForCleanAddresses: number;
   windowMs: number;
   /** Keys remembered per table: a flood of random usernames or addresses cannot exhaust memory. */
   maxKeys: number;
@@ -19,6 +25,7 @@ export const DEFAULT_THROTTLE_LIMITS: LoginThrottleLimits = {
   failuresPerAddress: 10,
   inFlightPerAddress: 4,
   checksPerUsername: 60,
+  checksPerUsernameForCleanAddresses: 600,
   windowMs: 60_000,
   maxKeys: 100_000,
   provenForMs: 24 * 60 * 60_000,
@@ -67,11 +74,17 @@ export class LoginThrottle {
       const seconds = failed >= this.limits.failuresPerAddress ? this.untilBelow(this.failures, address) : 1;
       return { retryAfterSeconds: seconds };
     }
-    // Guesses from many addresses use up a username's budget, but not for an
-    // address that proved the password lately: the right password from an
-    // address that is not itself throttled still succeeds (docs/decisions.md).
-    if (this.checks.count(username) >= this.limits.checksPerUsername && !this.proven(username, address)) {
-      return { retryAfterSeconds: this.untilBelow(this.checks, username) };
+    // Guesses from many addresses use up a username's budget, but that must not
+    // lock the institution out (docs/decisions.md): an address that proved the
+    // password lately always gets its check, and a clean address (no failure,
+    // nothing running) gets one while the username is under the higher ceiling.
+    // A guesser's address is clean once a minute at most; a till's always is.
+    const checked = this.checks.count(username);
+    if (checked >= this.limits.checksPerUsername && !this.proven(username, address)) {
+      const clean = failed === 0 && running === 0;
+      if (!clean || checked >= this.limits.checksPerUsernameForCleanAddresses) {
+        return { retryAfterSeconds: this.untilBelow(this.checks, username) };
+      }
     }
 
     this.checks.add(username);

@@ -160,17 +160,20 @@ describe('login throttling (docs/protocol.md §3)', () => {
     expect((await from('127.0.0.3').post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
   });
 
-  it('one username from many addresses: at most 60 password checks a minute, the proven credential still passes', async () => {
+  it('one username from many addresses: past 60 checks a minute only clean addresses are checked, so nobody is locked out', async () => {
     expect((await from('127.0.1.1').post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
-    // 59 more checks from seven addresses, none of them throttled on its own (≤ 9 failures each).
+    // 60 wrong passwords for the other retailer from seven addresses, none throttled on its own (≤ 9 failures
+    // each). That retailer has not been proven in this hub: no remembered credential to lean on, as after a restart.
     for (let a = 0; a < 7; a++) {
-      await failLogins(a < 6 ? 9 : 5, () => RETAILER.id, from(`127.0.2.${a + 1}`));
+      await failLogins(a < 6 ? 9 : 6, () => OTHER_RETAILER.id, from(`127.0.2.${a + 1}`));
     }
-    const fresh = from('127.0.3.1');
-    expectThrottled(await fresh.post('/qr/v1/qrCodes', retailerQr(), { id: RETAILER.id, password: 'guess' }));
-    // Another username from that address is not affected, nor is the proven credential.
-    expect((await fresh.post('/qr/v1/qrCodes', otherRetailerQr(), OTHER_RETAILER)).status).toBe(201);
-    expect((await fresh.post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
+    // An address that failed within the minute is refused for that username...
+    const guesser = from('127.0.2.1');
+    expectThrottled(await guesser.post('/qr/v1/qrCodes', otherRetailerQr(), { id: OTHER_RETAILER.id, password: 'x' }));
+    // ...the right password from a clean address is still checked and succeeds...
+    expect((await from('127.0.3.1').post('/qr/v1/qrCodes', otherRetailerQr(), OTHER_RETAILER)).status).toBe(201);
+    // ...and a proven credential passes even from the guessing address.
+    expect((await guesser.post('/qr/v1/qrCodes', retailerQr(), RETAILER)).status).toBe(201);
   });
 
   it('200 parallel wrong guesses from one address: at most 10 passwords are checked, the rest get 429 at once', async () => {
