@@ -1,7 +1,5 @@
 import { linkToTransaction } from '@app/audit/audit-link';
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import stringify from 'safe-stable-stringify';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
@@ -14,6 +12,7 @@ import { PaymentsRepository } from '@app/payments/payments.repository';
 import { ScanWaiter } from '@app/payments/scan-waiter.service';
 import { buildUpstreamAdvice, withoutUndefined } from '@app/payments/upstream-messages';
 import { Advice, AdviceKind } from './advice.entity';
+import { contentHash } from './advice-content';
 import { AdviceAction, decideAdvice } from './advice-decision';
 import { AdvicesRepository } from './advices.repository';
 import { AdviceForwarder } from './saf/advice-forwarder.service';
@@ -203,13 +202,4 @@ function withIds(error: HubError, advice: BasicAdviceDto, payment: Payment): Hub
     originalId: advice.requestId,
     tranId: payment.tranId,
   });
-}
-
-/** Same content = same advice; `time` may differ when a sender repeats it (docs/protocol.md §7). */
-function contentHash(kind: AdviceKind, body: JsonObject): string {
-  const { time: _time, ...content } = body;
-  return createHash('sha256')
-    .update(kind)
-    .update(stringify(content) ?? '')
-    .digest('hex');
 }

@@ -1,3 +1,4 @@
+import { MESSAGE_ID } from '@app/common/validation/message-id';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/clock/clock';
 import { boundedBody } from '@app/common/bounded-body';
@@ -62,7 +63,7 @@ export class AuditService {
     return {
       direction: entry.direction,
       operation: entry.operation,
-      messageId: clip(entry.messageId, 64),
+      messageId: clip(lowerIfMessageId(entry.messageId), 64),
       tranId: clip(entry.tranId, 64),
       institutionId: clip(entry.institutionId, 256),
       httpStatus: entry.httpStatus ?? null,
@@ -73,6 +74,11 @@ export class AuditService {
       createdAt: this.clock.now(),
     };
   }
+}
+
+/** Message ids are kept in lower case, as everywhere (docs/decisions.md), so a search finds them. */
+function lowerIfMessageId(value: string | null | undefined): string | null | undefined {
+  return value && MESSAGE_ID.test(value) ? value.toLowerCase() : value;
 }
 
 function clip(value: string | null | undefined, max: number): string | null {
