@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { jsonBody } from './common/http/json-body';
 import { installRequestLogging } from './common/http/request-logging';
 import { requestTargetLimit } from './common/http/request-target';
+import { describeConnectionLimits, limitConnectionsPerAddress } from './common/http/connection-limits';
 import { auditLinkScope } from './audit/audit-link';
 import { CredentialsService } from './auth/credentials.service';
 import { opsAccess } from './auth/ops-access';
@@ -50,9 +51,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger,
     abortOnError: false,
   });
-  // Each connection costs a file descriptor and TLS state: past the cap Node drops new ones
-  // at once, so one client's flood cannot starve the others' handshakes of descriptors.
-  (app.getHttpServer() as Server).maxConnections = config.env.maxConnections;
+  // Each connection costs a file descriptor and TLS state: past the total cap Node drops new
+  // ones at once, so a flood cannot use up the process's descriptors; past the per-address cap
+  // this drops them too, so one client's flood cannot fill the total and starve the others.
+  const server = app.getHttpServer() as Server;
+  server.maxConnections = config.env.maxConnections;
+  limitConnectionsPerAddress(server, config.env.maxConnectionsPerAddress);
+  new Logger('Hub').log(describeConnectionLimits(config.env));
   app.disable('x-powered-by');
   // Protocol answers are never cached or revalidated: no ETag hash of every body.
   app.set('etag', false);

@@ -70,7 +70,12 @@ export interface BenchHub {
 export async function startBenchHub(kind: DbKind, config: TestHubConfigOptions, env: NodeJS.ProcessEnv = {}) {
   linkHubBuild();
   const db = await createTestDatabase(kind);
-  const hub = await startHubProcess(db.url, config, undefined, { LOG_LEVEL: 'error', ...env });
+  // The load generator is one address standing in for many clients: no per-address connection cap.
+  const hub = await startHubProcess(db.url, config, undefined, {
+    LOG_LEVEL: 'error',
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
+    ...env,
+  });
   const pid = hub.child.pid ?? 0;
   const forget = onInterrupt(async () => {
     await hub.kill('SIGKILL');

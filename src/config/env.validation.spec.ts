@@ -15,7 +15,7 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 
 describe('environment variables (docs/protocol.md §3, §9)', () => {
   it('applies the documented defaults to an empty environment', () => {
-    expect(loadEnv({})).toEqual({
+    expect(loadEnv({}, () => undefined)).toEqual({
       nodeEnv: 'development',
       production: false,
       port: 8443,
@@ -26,6 +26,7 @@ describe('environment variables (docs/protocol.md §3, §9)', () => {
       tls: { disabled: false, requireClientCert: false },
       bodyLimitBytes: 65536,
       maxConnections: 4096,
+      maxConnectionsPerAddress: 256,
       logLevel: 'info',
       opsAuth: 'open',
       trustProxy: false,
@@ -51,6 +52,7 @@ describe('environment variables (docs/protocol.md §3, §9)', () => {
       TLS_REQUIRE_CLIENT_CERT: 'true',
       BODY_LIMIT_BYTES: '1024',
       MAX_CONNECTIONS: '100',
+      MAX_CONNECTIONS_PER_ADDRESS: '10',
       LOG_LEVEL: 'debug',
       INSTANCE_ID: 'hub-a',
       TRUST_PROXY: '10.0.0.1',
@@ -66,6 +68,7 @@ describe('environment variables (docs/protocol.md §3, §9)', () => {
       tls: { disabled: false, certFile: 'cert.pem', keyFile: 'key.pem', caFile: 'ca.pem', requireClientCert: true },
       bodyLimitBytes: 1024,
       maxConnections: 100,
+      maxConnectionsPerAddress: 10,
       logLevel: 'debug',
       instanceId: 'hub-a',
       opsAuth: 'operator',
@@ -102,6 +105,28 @@ describe('environment variables (docs/protocol.md §3, §9)', () => {
     expect(loadEnv({ OPS_AUTH: 'operator' }).opsAuth).toBe('operator');
     expect(loadEnv({ NODE_ENV: 'production', OPS_AUTH: 'open' }).opsAuth).toBe('open');
     expect(problems({ OPS_AUTH: 'closed' })).toEqual(['OPS_AUTH: must be one of open, operator']);
+  });
+
+  it('MAX_CONNECTIONS: derived from the open-files limit unless set; MAX_CONNECTIONS_PER_ADDRESS: a share, none behind a proxy', () => {
+    const limit = (files: number | undefined) => () => files;
+    expect(loadEnv({}, limit(1024))).toMatchObject({
+      maxConnections: 448,
+      openFilesLimit: 1024,
+      maxConnectionsPerAddress: 224,
+    });
+    expect(loadEnv({}, limit(600))).toMatchObject({ maxConnections: 64, maxConnectionsPerAddress: 32 });
+    expect(loadEnv({}, limit(65536))).toMatchObject({ maxConnections: 4096, maxConnectionsPerAddress: 256 });
+    const given = loadEnv({ MAX_CONNECTIONS: '5000' }, limit(1024));
+    expect(given).toMatchObject({ maxConnections: 5000, maxConnectionsPerAddress: 256 });
+    expect(given).not.toHaveProperty('openFilesLimit');
+    expect(loadEnv({ TLS_DISABLED: 'true' }, limit(1024)).maxConnectionsPerAddress).toBe(0);
+    expect(loadEnv({ TLS_DISABLED: 'true', MAX_CONNECTIONS_PER_ADDRESS: '50' }).maxConnectionsPerAddress).toBe(50);
+    expect(loadEnv({ MAX_CONNECTIONS_PER_ADDRESS: '0' }).maxConnectionsPerAddress).toBe(0);
+    expect(loadEnv({ MAX_CONNECTIONS: ' ' }, limit(undefined)).maxConnections).toBe(4096);
+    expect(problems({ MAX_CONNECTIONS: '0', MAX_CONNECTIONS_PER_ADDRESS: 'many' })).toEqual([
+      'MAX_CONNECTIONS: must be a whole number from 1 to 1000000',
+      'MAX_CONNECTIONS_PER_ADDRESS: must be a whole number from 0 to 1000000',
+    ]);
   });
 
   it.each(['70000', '-1', '80a', '8443.5'])('refuses PORT=%s, naming it', (port) => {

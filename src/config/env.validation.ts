@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, formatIssuePath } from '@app/config/load-hub-config';
+import { defaultMaxConnections, defaultMaxConnectionsPerAddress } from '@app/common/http/connection-limits';
+import { readOpenFilesLimit } from '@app/runtime/open-files-limit';
 
 /** Log levels the logger understands; `silent` turns logging off (tests). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -41,8 +43,18 @@ export interface EnvConfig {
   };
   /** BODY_LIMIT_BYTES, default 65536 (docs/protocol.md §2: larger bodies get 413). */
   bodyLimitBytes: number;
-  /** MAX_CONNECTIONS, default 4096: open client connections beyond it are dropped at once. */
+  /**
+   * MAX_CONNECTIONS: open client connections beyond it are dropped at once. Default 4096, or
+   * fewer when the open-files limit is low (see `defaultMaxConnections`).
+   */
   maxConnections: number;
+  /** The open-files limit MAX_CONNECTIONS was derived from; absent when it was set or the limit is unknown. */
+  openFilesLimit?: number;
+  /**
+   * MAX_CONNECTIONS_PER_ADDRESS: open connections from one client address; 0 = no cap. Default
+   * half of MAX_CONNECTIONS, at most 256; none with TLS_DISABLED (all connections come from the proxy).
+   */
+  maxConnectionsPerAddress: number;
   /** LOG_LEVEL, default `info`. */
   logLevel: (typeof LOG_LEVELS)[number];
   /** INSTANCE_ID: optional name of this hub instance (heartbeats, logs; docs/protocol.md §10). */
@@ -111,19 +123,16 @@ const flag = optionalText.pipe(
     .transform((v) => v === 'true'),
 );
 
+function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.string().regex(/^\d+$/, message).transform(Number).pipe(z.number().min(min, message).max(max, message));
+}
+
 function integer(fallback: number, min: number, max: number) {
   return optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    wholeNumber(min, max)
       .optional()
-      .transform((v) => (v === undefined ? fallback : Number(v)))
-      .pipe(
-        z
-          .number()
-          .min(min, `must be a whole number from ${min} to ${max}`)
-          .max(max, `must be a whole number from ${min} to ${max}`),
-      ),
+      .transform((v) => v ?? fallback),
   );
 }
 
@@ -154,7 +163,8 @@ const envSchema = z
     TLS_CA_FILE: optionalText,
     TLS_REQUIRE_CLIENT_CERT: flag,
     BODY_LIMIT_BYTES: integer(65536, 1, 100 * 1024 * 1024),
-    MAX_CONNECTIONS: integer(4096, 1, 1_000_000),
+    MAX_CONNECTIONS: optionalText.pipe(wholeNumber(1, 1_000_000).optional()),
+    MAX_CONNECTIONS_PER_ADDRESS: optionalText.pipe(wholeNumber(0, 1_000_000).optional()),
     LOG_LEVEL: optionalText.pipe(
       z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
     ),
@@ -204,13 +214,18 @@ const envSchema = z
  * {@link ConfigError} listing every bad variable (`  - PORT: must be …`), so a
  * bad setting stops start-up before anything listens.
  */
-export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+export function loadEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  openFilesLimit: () => number | undefined = readOpenFilesLimit,
+): EnvConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     throw new ConfigError('Invalid environment', problems);
   }
   const e = parsed.data;
+  const filesLimit = e.MAX_CONNECTIONS === undefined ? openFilesLimit() : undefined;
+  const maxConnections = e.MAX_CONNECTIONS ?? defaultMaxConnections(filesLimit);
   return {
     nodeEnv: e.NODE_ENV,
     production: e.NODE_ENV === 'production',
@@ -227,7 +242,10 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
       requireClientCert: e.TLS_REQUIRE_CLIENT_CERT,
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    maxConnections: e.MAX_CONNECTIONS,
+    maxConnections,
+    ...(filesLimit !== undefined && { openFilesLimit: filesLimit }),
+    maxConnectionsPerAddress:
+      e.MAX_CONNECTIONS_PER_ADDRESS ?? defaultMaxConnectionsPerAddress(maxConnections, e.TLS_DISABLED),
     logLevel: e.LOG_LEVEL,
     ...(e.INSTANCE_ID !== undefined && { instanceId: e.INSTANCE_ID }),
     // Metrics and readiness tell an outsider a lot about traffic; production closes them by default.

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { request } from 'node:https';
+import { connect as netConnect } from 'node:net';
 import { connect, TLSSocket } from 'node:tls';
 import { expectErrorDetail } from '../factories/error-detail.matcher';
 import { OTHER_RETAILER, RETAILER, SANDBOX } from '../factories/hub-config.factory';
@@ -11,7 +13,8 @@ import { testTls } from '../utils/test-tls';
 /**
  * What one caller can make the hub hold: payments waiting for their scan per
  * retailer (`limits.heldPaymentsPerRetailer`) and open connections
- * (`MAX_CONNECTIONS`).
+ * (`MAX_CONNECTIONS` in all, `MAX_CONNECTIONS_PER_ADDRESS` from one client
+ * address; other loopback addresses stand for other clients).
  */
 describe('limits on what a caller can make the hub hold', () => {
   describe('held payments per retailer (limit 2)', () => {
@@ -77,6 +80,27 @@ describe('limits on what a caller can make the hub hold', () => {
     });
   });
 
+  /** A TLS connection to the hub from `localAddress`, trusting the test CA. */
+  function open(hub: TestApp, localAddress: string): TLSSocket {
+    const port = Number(new URL(hub.baseUrl).port);
+    // TCP from `localAddress` first (tls.connect's types lack it), then TLS over it.
+    const tcp = netConnect({ host: '127.0.0.1', port, localAddress });
+    tcp.on('error', () => undefined);
+    const socket = connect({ socket: tcp, servername: 'localhost', ca: testTls().cert });
+    socket.on('error', () => undefined);
+    return socket;
+  }
+
+  /** Whether `socket` completes its TLS handshake (true) or is closed before it (false); then drops it. */
+  async function handshakes(socket: TLSSocket): Promise<boolean> {
+    const done = await new Promise<boolean>((settle) => {
+      socket.once('secureConnect', () => settle(true));
+      socket.once('close', () => settle(false));
+    });
+    socket.destroy();
+    return done;
+  }
+
   describe('open connections (MAX_CONNECTIONS=2)', () => {
     let hub: TestApp;
 
@@ -87,25 +111,62 @@ describe('limits on what a caller can make the hub hold', () => {
       await hub?.close();
     });
 
-    function open(): TLSSocket {
-      const port = Number(new URL(hub.baseUrl).port);
-      const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: testTls().cert });
-      socket.on('error', () => undefined);
-      return socket;
-    }
-
     it('a connection beyond the cap is dropped before its handshake; the others are served', async () => {
-      const kept = [open(), open()];
+      // Three addresses: the per-address cap (half of 2) does not decide here, the total does.
+      const kept = [open(hub, '127.0.0.2'), open(hub, '127.0.0.3')];
       try {
         await Promise.all(kept.map((s) => once(s, 'secureConnect')));
-
-        const extra = open();
-        let handshook = false;
-        extra.on('secureConnect', () => (handshook = true));
-        await new Promise((resolve) => extra.on('close', resolve));
-        expect(handshook).toBe(false);
+        expect(await handshakes(open(hub, '127.0.0.4'))).toBe(false);
       } finally {
         for (const socket of kept) socket.destroy();
+      }
+    });
+  });
+
+  describe('open connections per client address (MAX_CONNECTIONS=4, MAX_CONNECTIONS_PER_ADDRESS=3)', () => {
+    let hub: TestApp;
+
+    beforeAll(async () => {
+      // Without the per-address cap one address's four connections would fill the total.
+      hub = await createTestApp({ env: { MAX_CONNECTIONS: '4', MAX_CONNECTIONS_PER_ADDRESS: '3' } });
+    });
+    afterAll(async () => {
+      await hub?.close();
+    });
+
+    /** GET /health/live over a new connection from `localAddress`. */
+    function live(localAddress: string): Promise<number> {
+      const port = Number(new URL(hub.baseUrl).port);
+      return new Promise((done, fail) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            localAddress,
+            path: '/health/live',
+            servername: 'localhost',
+            ca: testTls().cert,
+            agent: false,
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => done(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', fail);
+        req.end();
+      });
+    }
+
+    it("one address's fourth connection is closed at once; another address still completes its handshake and is answered", async () => {
+      const flood = [open(hub, '127.0.0.2'), open(hub, '127.0.0.2'), open(hub, '127.0.0.2')];
+      try {
+        await Promise.all(flood.map((s) => once(s, 'secureConnect')));
+        expect(await handshakes(open(hub, '127.0.0.2'))).toBe(false);
+
+        expect(await live('127.0.0.3')).toBe(200);
+      } finally {
+        for (const socket of flood) socket.destroy();
       }
     });
   });
