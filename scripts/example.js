@@ -18,7 +18,11 @@ const EXAMPLES = join(__dirname, '..', 'docs', 'examples');
 const QR_ANSWER = join('data', 'qr-code-answer.json');
 const PAYMENT_ANSWER = join('data', 'payment-answer.json');
 
-/** The value of `"key": "…"` in an answer kept by an earlier step (the file may also hold curl's status line). */
+/**
+ * The string `key` of an answer kept by an earlier step (its body, then curl's
+ * `HTTP nnn` line). An ErrorDetail is refused: its `id` is the failed request's,
+ * and a confirmation of a payment that failed would only be declined.
+ */
 function fromAnswer(file, key, step) {
   let text;
   try {
@@ -26,9 +30,23 @@ function fromAnswer(file, key, step) {
   } catch {
     fail(`${file} not found: run step ${step} of the README's "Try it" first`);
   }
-  const match = new RegExp(`"${key}"\\s*:\\s*"([^"]+)"`).exec(text);
-  if (!match) fail(`${file} has no ${key}: step ${step} did not succeed (${text.trim().slice(0, 200)})`);
-  return match[1];
+  const lines = text.trim().split('\n');
+  if (/^HTTP \d{3}$/.test(lines.at(-1).trim())) lines.pop();
+  let answer;
+  try {
+    answer = JSON.parse(lines.join('\n'));
+  } catch {
+    answer = null;
+  }
+  const excerpt = text.trim().slice(0, 200);
+  if (answer && typeof answer.errorType === 'string') {
+    const why = typeof answer.errorMessage === 'string' ? ` (${answer.errorMessage})` : '';
+    fail(`step ${step} did not succeed: ${answer.errorType}${why}, says ${file}`);
+  }
+  const value = answer?.[key];
+  if (typeof value !== 'string' || value === '')
+    fail(`${file} has no ${key}: step ${step} did not succeed (${excerpt})`);
+  return value;
 }
 
 function fail(message) {
@@ -39,7 +57,11 @@ function fail(message) {
 const messages = {
   'qr-code': () => ({ file: 'create-qr-code.json' }),
   payment: () => ({ file: 'payment.json', tranId: fromAnswer(QR_ANSWER, 'tranId', 1) }),
-  scan: () => ({ file: 'scan.json', tranId: fromAnswer(QR_ANSWER, 'tranId', 1), partnerPaymentToken: `tok-${randomUUID()}` }),
+  scan: () => ({
+    file: 'scan.json',
+    tranId: fromAnswer(QR_ANSWER, 'tranId', 1),
+    partnerPaymentToken: `tok-${randomUUID()}`,
+  }),
   confirmation: () => ({ file: 'confirmation.json', requestId: fromAnswer(PAYMENT_ANSWER, 'id', 2) }),
   reversal: () => ({ file: 'reversal.json', requestId: fromAnswer(PAYMENT_ANSWER, 'id', 2) }),
 };

@@ -1,13 +1,22 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Database } from '@app/persistence/database';
-import { placeholders, SqlTable } from '@app/persistence/sql-table';
+import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
 import { Payment, PaymentState, Settlement } from './payment.entity';
 
 /** States in which a payment still holds its QR code (one at a time per tranId). */
 export const ACTIVE_STATES: PaymentState[] = ['WAITING_SCAN', 'SENDING'];
 
 const payments = new SqlTable(Payment);
+
+/** First key of the held-count advisory lock ("QRHB"): keeps it apart from any other advisory lock. */
+const HELD_COUNT_LOCK_CLASS = 0x51524842;
+
+/** A stable signed 32-bit hash of `text` (the first four bytes of its SHA-256). */
+function int32Hash(text: string): number {
+  return createHash('sha256').update(text).digest().readInt32BE(0);
+}
 
 /**
  * Storage of payments; state changes are conditional so racing writers cannot
@@ -27,8 +36,22 @@ export class PaymentsRepository {
   }
 
   /**
+   * Serialises, until this transaction ends, every admission of one retailer's
+   * held payment on every instance, so its count and insert happen as one
+   * step (PostgreSQL: a transaction-scoped advisory lock; on SQLite every
+   * transaction already runs alone). The key is the lock class and a hash of
+   * the client id computed here, not by a server function: two retailers whose
+   * hashes collide merely take turns.
+   */
+  async lockHeldCount(em: EntityManager, clientId: string): Promise<void> {
+    if (!this.db.isPostgres) return;
+    await execute(em, 'SELECT pg_advisory_xact_lock(?, ?)', [HELD_COUNT_LOCK_CLASS, int32Hash(clientId)]);
+  }
+
+  /**
    * Payments of one retailer waiting for their scan, on every instance (the
-   * database is shared), counted up to `atMost`.
+   * database is shared), counted up to `atMost`. Exact when called after
+   * `lockHeldCount` in the same transaction.
    */
   heldFor(em: EntityManager, clientId: string, atMost: number): Promise<number> {
     return payments.count(em, "client_id = ? AND state = 'WAITING_SCAN'", [clientId], atMost);

@@ -115,6 +115,8 @@ export class PaymentsService {
    */
   private async checkHeldLimit(em: EntityManager, payment: Payment): Promise<void> {
     const limit = this.config.hub.limits.heldPaymentsPerRetailer;
+    // Taken after the QR code's lock, like every payment-row write: one lock order everywhere.
+    await this.payments.lockHeldCount(em, payment.clientId);
     if ((await this.payments.heldFor(em, payment.clientId, limit)) >= limit) {
       throw new TooManyHeldPaymentsError(payment.tranId);
     }

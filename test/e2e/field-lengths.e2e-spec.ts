@@ -10,6 +10,8 @@ import {
   aScanNotification,
 } from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { HubStore } from '../utils/lifecycle-db';
+import { PartnerServer, startPartnerServer } from '../utils/partner-server';
 
 /**
  * Every stored string is bounded by validation to its column: each string
@@ -27,29 +29,47 @@ interface Operation {
   message: string;
   path: string;
   auth: Auth;
-  build: (tranId: string) => object;
+  /** What `build` refers to: a fresh QR code's tranId, or the id of a payment the partner approved. */
+  refersTo: 'qrCode' | 'approvedPayment';
+  build: (ref: string) => object;
 }
 
 const OPERATIONS: Operation[] = [
-  { message: 'CreateQrCodeRequest', path: '/qr/v1/qrCodes', auth: RETAILER, build: () => aCreateQrCodeRequest() },
-  { message: 'PaymentRequest', path: '/qr/v1/payments', auth: RETAILER, build: (t: string) => aPaymentRequest(t) },
+  {
+    message: 'CreateQrCodeRequest',
+    path: '/qr/v1/qrCodes',
+    auth: RETAILER,
+    refersTo: 'qrCode',
+    build: () => aCreateQrCodeRequest(),
+  },
+  {
+    message: 'PaymentRequest',
+    path: '/qr/v1/payments',
+    auth: RETAILER,
+    refersTo: 'qrCode',
+    build: (t: string) => aPaymentRequest(t),
+  },
   {
     message: 'ScanNotification',
     path: '/qr/v1/scans',
     auth: WALLET,
+    refersTo: 'qrCode',
     build: (t: string) => aScanNotification(t, WALLET.id),
   },
+  // Advices about an approved payment: at their maximum they are stored (202), not answered 404 first.
   {
     message: 'PaymentConfirmation',
     path: '/qr/v1/payments/confirmations',
     auth: RETAILER,
-    build: () => aPaymentConfirmation(crypto.randomUUID()),
+    refersTo: 'approvedPayment',
+    build: (paymentId: string) => aPaymentConfirmation(paymentId),
   },
   {
     message: 'PaymentReversal',
     path: '/qr/v1/payments/reversals',
     auth: RETAILER,
-    build: () => aPaymentReversal(crypto.randomUUID()),
+    refersTo: 'approvedPayment',
+    build: (paymentId: string) => aPaymentReversal(paymentId),
   },
 ];
 
@@ -148,18 +168,33 @@ function withValue(message: object, field: StringField, value: string): Json {
 }
 
 describe('every stored string is bounded by validation to its column', () => {
+  let partner: PartnerServer;
   let hub: TestApp;
+  let store: HubStore;
 
   beforeAll(async () => {
-    hub = await createTestApp({ scanWaitMs: 50 });
+    partner = await startPartnerServer();
+    hub = await createTestApp({ scanWaitMs: 50, walletBaseUrl: partner.baseUrl, walletCaFile: partner.caFile });
+    store = new HubStore(hub);
   });
-  afterAll(() => hub.close());
+  afterAll(async () => {
+    await hub?.close();
+    await partner?.close();
+  });
 
   /** A fresh QR code, so a pay at the limit is really stored (and then ends without a scan). */
   async function freshTranId(): Promise<string> {
     const res = await hub.post('/qr/v1/qrCodes', aCreateQrCodeRequest(), RETAILER);
     expect(res.status).toBe(201);
     return res.body.tranId as string;
+  }
+
+  /** A payment routed straight to wallet-a (a real HTTPS partner) and approved by it. */
+  async function approvedPaymentId(): Promise<string> {
+    const body = aPaymentRequest(await freshTranId(), { partner: { id: WALLET.id, name: 'Wallet A' } });
+    const res = await hub.post('/qr/v1/payments', body, RETAILER);
+    expect(res.status).toBe(201);
+    return body.id;
   }
 
   it('every string field of every message has a maximum length, an enum or a fixed pattern', () => {
@@ -177,24 +212,32 @@ describe('every stored string is bounded by validation to its column', () => {
   it.each(OPERATIONS.map((op) => [op.message, op] as const))(
     '%s: each field at its maximum and one past it',
     async (_name, op) => {
+      // One approved payment takes every advice: after the first, the rest are accepted and stored with no effect.
+      const paymentId = op.refersTo === 'approvedPayment' ? await approvedPaymentId() : undefined;
+      const ref = async () => paymentId ?? (await freshTranId());
       for (const field of stringFields(op.message)) {
         const name = dotted(field.path);
         const max = field.schema.maxLength as number;
-        const base = op.build(await freshTranId());
+        const base = op.build(await ref());
 
         expect(valueOf(field, max)).toHaveLength(max);
-        const atMax = await hub.post(op.path, withValue(base, field, valueOf(field, max)), op.auth);
+        const message = withValue(base, field, valueOf(field, max));
+        const atMax = await hub.post(op.path, message, op.auth);
         expect({ field: name, status: atMax.status, errorType: atMax.body.errorType }).toEqual({
           field: name,
           status: atMax.status < 500 ? atMax.status : 'not a 5xx',
           errorType: atMax.body.errorType === 'FORMAT_ERROR' ? 'not FORMAT_ERROR' : atMax.body.errorType,
         });
+        if (op.refersTo === 'approvedPayment') {
+          const advice = await store.advice(message.id as string);
+          expect({ field: name, status: atMax.status, stored: advice?.body }).toEqual({
+            field: name,
+            status: 202,
+            stored: message,
+          });
+        }
 
-        const past = await hub.post(
-          op.path,
-          withValue(op.build(await freshTranId()), field, valueOf(field, max + 1)),
-          op.auth,
-        );
+        const past = await hub.post(op.path, withValue(op.build(await ref()), field, valueOf(field, max + 1)), op.auth);
         if (IDENTITY_FIELDS.has(`${op.message} ${name}`)) {
           expect({ field: name, status: past.status }).toEqual({ field: name, status: 403 });
           continue;

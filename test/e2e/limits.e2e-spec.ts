@@ -6,7 +6,7 @@ import { expectErrorDetail } from '../factories/error-detail.matcher';
 import { OTHER_RETAILER, RETAILER, SANDBOX } from '../factories/hub-config.factory';
 import { aCreateQrCodeRequest, aPaymentRequest, aScanNotification } from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
-import { createQr, payment, poster, Post } from '../utils/flows';
+import { createQr, payment, poster, Post, waitFor } from '../utils/flows';
 import { HubStore } from '../utils/lifecycle-db';
 import { testTls } from '../utils/test-tls';
 
@@ -77,6 +77,37 @@ describe('limits on what a caller can make the hub hold', () => {
       await store.untilPaymentState(retry.id, 'WAITING_SCAN');
       expect((await post('/qr/v1/scans', aScanNotification(tranIds[2], SANDBOX.id), SANDBOX)).status).toBe(202);
       expect((await again).status).toBe(201);
+    });
+
+    it('concurrent pays of one retailer take exactly the free slots: the rest are refused and not stored', async () => {
+      const tranIds = await Promise.all(Array.from({ length: 8 }, () => createQr(post, 1000)));
+      const pays = tranIds.map((tranId) => {
+        const body = payment(tranId, 1000);
+        const pending = { id: body.id, tranId, answer: post('/qr/v1/payments', body, RETAILER), done: false };
+        void pending.answer.finally(() => (pending.done = true)).catch(() => undefined);
+        return pending;
+      });
+      const ids = pays.map((p) => p.id);
+      // Every pay is decided: answered at once (refused) or stored waiting for its scan.
+      await waitFor('every pay held or answered', async () => {
+        const held = await store.countPayments(ids, 'WAITING_SCAN');
+        return held + pays.filter((p) => p.done).length === pays.length || undefined;
+      });
+
+      const refused = pays.filter((p) => p.done);
+      const held = pays.filter((p) => !p.done);
+      expect(held.length).toBe(2);
+      for (const p of refused) {
+        const answer = await p.answer;
+        expectErrorDetail(answer, 503, 'GENERAL_ERROR');
+        expect(answer.body).toMatchObject({ id: p.id, errorMessage: 'Too many payments waiting for a scan' });
+        expect(await store.payment(p.id)).toBeNull();
+      }
+
+      for (const p of held) {
+        expect((await post('/qr/v1/scans', aScanNotification(p.tranId, SANDBOX.id), SANDBOX)).status).toBe(202);
+        expect((await p.answer).status).toBe(201);
+      }
     });
   });
 

@@ -1,5 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureBuilt } from '../utils/hub-process';
 
@@ -18,8 +29,8 @@ function distFiles(dir = DIST): Map<string, number> {
 }
 
 /** `npm start` runs `prestart` (the build) first. */
-function prestart(): void {
-  const run = spawnSync('npm', ['run', 'prestart'], { cwd: ROOT, encoding: 'utf8' });
+function prestart(cwd = ROOT): void {
+  const run = spawnSync('npm', ['run', 'prestart'], { cwd, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`npm run prestart failed:\n${run.stdout}${run.stderr}`);
 }
 
@@ -35,5 +46,42 @@ describe('npm start when the build is current', () => {
     const rewritten = [...after].filter(([file, mtime]) => before.get(file) !== mtime).map(([file]) => file);
     expect(rewritten).toEqual([]);
     expect(after.size).toBe(before.size);
+  });
+});
+
+describe('npm start when a compiled file was deleted', () => {
+  jest.setTimeout(300_000);
+  let copy: string;
+
+  afterAll(() => {
+    if (copy) rmSync(copy, { recursive: true, force: true });
+  });
+
+  // In a copy of the project with its built dist/: the real dist/ stays whole for
+  // the other e2e files, which start dist/src/main.js.
+  it('builds it again', () => {
+    ensureBuilt();
+    prestart();
+    copy = mkdtempSync(join(tmpdir(), 'qr-hub-build-'));
+    for (const entry of [
+      'package.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'src',
+      'bench',
+      'scripts',
+      'test',
+      'dist',
+    ]) {
+      cpSync(join(ROOT, entry), join(copy, entry), { recursive: true, preserveTimestamps: true });
+    }
+    symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(copy, 'node_modules'), 'dir');
+    const main = join(copy, 'dist', 'src', 'main.js');
+    rmSync(main);
+
+    prestart(copy);
+
+    expect(existsSync(main)).toBe(true);
+    expect(readFileSync(main, 'utf8')).toBe(readFileSync(join(DIST, 'src', 'main.js'), 'utf8'));
   });
 });
