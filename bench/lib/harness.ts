@@ -70,9 +70,11 @@ export interface BenchHub {
 export async function startBenchHub(kind: DbKind, config: TestHubConfigOptions, env: NodeJS.ProcessEnv = {}) {
   linkHubBuild();
   const db = await createTestDatabase(kind);
-  // The load generator is one address standing in for many clients: no per-address connection cap.
-  const hub = await startHubProcess(db.url, config, undefined, {
+  // The load generator is one address and one retailer standing in for many: no per-address
+  // connection cap, and room for the held-payments benchmark's 10,000 waiting payments.
+  const hub = await startHubProcess(db.url, { heldPaymentsPerRetailer: 1_000_000, ...config }, undefined, {
     LOG_LEVEL: 'error',
+    MAX_CONNECTIONS: '20000',
     MAX_CONNECTIONS_PER_ADDRESS: '0',
     ...env,
   });
