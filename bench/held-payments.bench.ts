@@ -77,6 +77,8 @@ async function main(): Promise<void> {
     walletCaFile: partner.caFile,
     scanWaitMs: SCAN_WAIT_MS,
     partnerTimeoutMs: PARTNER_TIMEOUT_MS,
+    // One retailer holds every payment here: no cap on those waiting for a scan.
+    heldPaymentsPerRetailer: 1_000_000,
   }).replace('retailerTimeoutMs: 60000', `retailerTimeoutMs: ${SCAN_WAIT_MS + PARTNER_TIMEOUT_MS}`);
   writeFileSync(configFile, yaml);
   const bench = await startBenchHub(
