@@ -4,17 +4,27 @@ import { join, resolve } from 'node:path';
 import { ensureBuilt } from '../utils/hub-process';
 
 const ROOT = resolve(__dirname, '..', '..');
-const DIST = join(ROOT, 'dist');
+/* The hub's output and the packages' (built first, by project references). */
+const DISTS = [
+  join(ROOT, 'dist'),
+  join(ROOT, 'packages', 'protocol', 'dist'),
+  join(ROOT, 'packages', 'client', 'dist'),
+];
 
-/** Every file under dist/ with its modification time (ms). */
-function distFiles(dir = DIST): Map<string, number> {
+/** Every file under `dir` with its modification time (ms). */
+function filesIn(dir: string): Map<string, number> {
   const files = new Map<string, number>();
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) for (const [file, mtime] of distFiles(path)) files.set(file, mtime);
+    if (entry.isDirectory()) for (const [file, mtime] of filesIn(path)) files.set(file, mtime);
     else files.set(path, statSync(path).mtimeMs);
   }
   return files;
+}
+
+/** Every file under the build outputs with its modification time (ms). */
+function distFiles(): Map<string, number> {
+  return new Map(DISTS.flatMap((dir) => [...filesIn(dir)]));
 }
 
 /** `npm start` runs `prestart` (the build) first. */
@@ -26,7 +36,7 @@ function prestart(): void {
 describe('npm start when the build is current', () => {
   jest.setTimeout(180_000);
 
-  it('writes nothing under dist/: the build is skipped', () => {
+  it('writes nothing under dist/ or packages/*/dist: the build is skipped', () => {
     ensureBuilt();
     prestart(); // brings dist/ up to date with the sources, whatever they are
     const before = distFiles();
