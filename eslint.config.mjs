@@ -1,9 +1,9 @@
-// ESLint (typescript-eslint) for src/, test/, bench/ and scripts/; Prettier owns formatting.
+// ESLint (typescript-eslint) for src/, packages/, test/, bench/ and scripts/; Prettier owns formatting.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'data/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'data/**', 'packages/*/dist/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,8 @@
-/** Unit specs live beside the code (src/**\/*.spec.ts); e2e specs in test/e2e. */
+/** Unit specs live beside the code (src/ and packages/*\/src); e2e specs in test/e2e. The packages are mapped to their sources. */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022', keepClassNames: true } }];
 const common = {
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@app/(.*)$': '<rootDir>/src/$1' },
+  moduleNameMapper: { '^@app/(.*)$': '<rootDir>/src/$1', '^@qr-hub/([^/]+)$': '<rootDir>/packages/$1/src' },
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
@@ -11,7 +11,7 @@ module.exports = {
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/utils/global-setup.js',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts']},
   ],
 };

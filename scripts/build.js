@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run build` (and so `npm start`): `tsc --build` of the hub and of the client
-// library's declarations, then tsc-alias (rewrites the `@app/*` imports in dist/).
+// `npm run build` (and so `npm start`): `tsc --build` of the hub, which builds the
+// packages it references first (packages/*/dist), then tsc-alias (rewrites the
+// hub's `@app/*` imports in dist/).
 //
 // `tsc --build` decides from its build info (dist/*.tsbuildinfo) alone: an output
 // deleted since the last build (say dist/src/main.js) is not written again. So the
@@ -12,7 +13,8 @@ const { join, relative } = require('node:path');
 const ts = require('typescript');
 
 const ROOT = join(__dirname, '..');
-const PROJECTS = ['tsconfig.build.json', 'src/client/tsconfig.build.json'];
+// The hub's build references the packages' builds (built first); all three are checked for missing outputs.
+const PROJECTS = ['packages/protocol/tsconfig.build.json', 'packages/client/tsconfig.build.json', 'tsconfig.build.json'];
 
 /** The first output of `project` that is not on disk, or null (also when the config cannot be read: tsc reports that). */
 function missingOutput(project) {
@@ -35,5 +37,5 @@ function run(script, args) {
 
 const missing = PROJECTS.map(missingOutput).find((output) => output !== null);
 if (missing) process.stdout.write(`${relative(ROOT, missing)} is missing: rebuilding everything\n`);
-run('typescript/bin/tsc', ['--build', ...PROJECTS, ...(missing ? ['--force'] : [])]);
+run('typescript/bin/tsc', ['--build', 'tsconfig.build.json', ...(missing ? ['--force'] : [])]);
 run('tsc-alias/dist/bin/index.js', ['-p', 'tsconfig.build.json']);

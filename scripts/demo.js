@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const cli = join(__dirname, '..', 'dist', 'src', 'client', 'cli', 'qr-pos.js');
+const cli = join(__dirname, '..', 'packages', 'client', 'dist', 'cli', 'qr-pos.js');
 if (!existsSync(cli)) {
   process.stderr.write('Build first: npm run build (npm start does it).\n');
   process.exit(1);
@@ -28,4 +28,4 @@ for (const step of steps) {
   const result = spawnSync(process.execPath, [cli, 'pay', ...step.args, '--sandbox-scan'], { stdio: 'inherit' });
   if (result.status === 1) process.exit(1);
 }
-process.stdout.write('\nDone. Pending advices of this POS: node dist/src/client/cli/qr-pos.js queue\n');
+process.stdout.write('\nDone. Pending advices of this POS: npm run qr-pos -- queue\n');

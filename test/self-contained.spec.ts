@@ -17,8 +17,15 @@ function files(dir: string, pattern: RegExp): string[] {
   });
 }
 
-const docs = [join(ROOT, 'README.md'), ...files(join(ROOT, 'docs'), /\.md$/)];
-const code = ['src', 'test', 'scripts', 'bench'].flatMap((dir) => files(join(ROOT, dir), /\.(ts|js|mjs)$/));
+const docs = [join(ROOT, 'README.md'), ...files(join(ROOT, 'docs'), /\.md$/), ...packageReadmes()];
+const code = ['src', 'test', 'scripts', 'bench', 'packages/protocol/src', 'packages/client/src'].flatMap((dir) =>
+  files(join(ROOT, dir), /\.(ts|js|mjs)$/),
+);
+
+/** packages/<name>/README.md: what an installed package shows its user. */
+function packageReadmes(): string[] {
+  return readdirSync(join(ROOT, 'packages')).map((name) => join(ROOT, 'packages', name, 'README.md'));
+}
 
 const offending = (paths: string[], bad: (text: string) => boolean) =>
   paths.filter((path) => bad(readFileSync(path, 'utf8'))).map((path) => relative(ROOT, path));

@@ -1,3 +1,4 @@
+import type { ErrorDetail as ProtocolErrorDetail } from '@qr-hub/protocol';
 import { ErrorType } from './error-type';
 
 /** One validation violation, as Electrum's own servers report them (docs/protocol.md §2). */
@@ -8,18 +9,12 @@ export interface FieldViolation {
   invalidValue: unknown;
 }
 
-/** The swagger `ErrorDetail` body carried by every non-2xx response (docs/protocol.md §2). */
-export interface ErrorDetail {
-  id: string;
-  originalId?: string;
-  errorType: ErrorType;
-  errorMessage: string;
-  detailMessage?: unknown;
-  providerErrorCode?: string;
-  providerErrorMsg?: string;
-  providerRef?: string;
-  tranId?: string;
-}
+/**
+ * The swagger `ErrorDetail` body carried by every non-2xx response
+ * (docs/protocol.md §2): the protocol package's message, its `errorType`
+ * always one of the hub's enum.
+ */
+export type ErrorDetail = ProtocolErrorDetail<ErrorType>;
 
 /** The swagger caps `errorMessage` at 40 characters: it is shown on a till. */
 export const ERROR_MESSAGE_MAX = 40;

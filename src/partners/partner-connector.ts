@@ -4,7 +4,7 @@ import type { JsonObject } from '@app/persistence/column-types';
 
 /**
  * What a partner said to one call (docs/protocol.md §8), already classified with the
- * seed's status table (`src/protocol/outcome.ts`).
+ * seed's status table (`classifyStatus` of `@qr-hub/protocol`).
  * - successful: the partner accepted; `body` is its response (may be empty for advices).
  * - failed: a definite no; `error` is the partner's ErrorDetail (or one made up from the status).
  * - unknown: 500/504, timeout, connection error or an unreadable answer.

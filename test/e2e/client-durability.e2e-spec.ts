@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Advice } from '@app/advices/advice.entity';
-import { QrHubClient, QrHubClientOptions, silentLogger } from '@app/client';
+import { QrHubClient, QrHubClientOptions, silentLogger } from '@qr-hub/client';
 import { RETAILER } from '../factories/hub-config.factory';
 import { aCreateQrCodeRequest, aPaymentRequest } from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -16,7 +16,7 @@ import { createTestDatabase, TestDatabase } from '../utils/test-database';
 import { testTls } from '../utils/test-tls';
 
 const ROOT = resolve(__dirname, '..', '..');
-const COMPILED_CLIENT = join(ROOT, 'dist', 'src', 'client', 'index.js');
+const COMPILED_CLIENT = join(ROOT, 'packages', 'client', 'dist', 'index.js');
 
 /**
  * A TCP hop in front of the hub, so the POS keeps one address while the hub
@@ -45,7 +45,7 @@ async function startHop(port: number): Promise<{ url: string; target: number | n
   return hop;
 }
 
-/** Builds dist/ if the compiled client is missing (`npm test` builds it first). */
+/** Builds the packages if the compiled client is missing (`npm test` builds them first). */
 function ensureClientBuilt(): void {
   if (existsSync(COMPILED_CLIENT)) return;
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });

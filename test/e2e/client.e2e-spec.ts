@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Advice } from '@app/advices/advice.entity';
 import { Payment } from '@app/payments/payment.entity';
-import { LateAnswerEvent, PayOutcome, QrHubClient, QrHubClientOptions, silentLogger } from '@app/client';
+import { LateAnswerEvent, PayOutcome, QrHubClient, QrHubClientOptions, silentLogger } from '@qr-hub/client';
 import { RETAILER } from '../factories/hub-config.factory';
 import { aCreateQrCodeRequest, aPaymentRequest } from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';

@@ -15,17 +15,27 @@ import { join, resolve } from 'node:path';
 import { ensureBuilt } from '../utils/hub-process';
 
 const ROOT = resolve(__dirname, '..', '..');
-const DIST = join(ROOT, 'dist');
+/* The hub's output and the packages' (built first, by project references). */
+const DISTS = [
+  join(ROOT, 'dist'),
+  join(ROOT, 'packages', 'protocol', 'dist'),
+  join(ROOT, 'packages', 'client', 'dist'),
+];
 
-/** Every file under dist/ with its modification time (ms). */
-function distFiles(dir = DIST): Map<string, number> {
+/** Every file under `dir` with its modification time (ms). */
+function filesIn(dir: string): Map<string, number> {
   const files = new Map<string, number>();
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) for (const [file, mtime] of distFiles(path)) files.set(file, mtime);
+    if (entry.isDirectory()) for (const [file, mtime] of filesIn(path)) files.set(file, mtime);
     else files.set(path, statSync(path).mtimeMs);
   }
   return files;
+}
+
+/** Every file under the build outputs with its modification time (ms). */
+function distFiles(): Map<string, number> {
+  return new Map(DISTS.flatMap((dir) => [...filesIn(dir)]));
 }
 
 /** `npm start` runs `prestart` (the build) first. */
@@ -37,7 +47,7 @@ function prestart(cwd = ROOT): void {
 describe('npm start when the build is current', () => {
   jest.setTimeout(180_000);
 
-  it('writes nothing under dist/: the build is skipped', () => {
+  it('writes nothing under dist/ or packages/*/dist: the build is skipped', () => {
     ensureBuilt();
     prestart(); // brings dist/ up to date with the sources, whatever they are
     const before = distFiles();
@@ -67,6 +77,7 @@ describe('npm start when a compiled file was deleted', () => {
       'package.json',
       'tsconfig.json',
       'tsconfig.build.json',
+      'packages',
       'src',
       'bench',
       'scripts',
@@ -82,6 +93,6 @@ describe('npm start when a compiled file was deleted', () => {
     prestart(copy);
 
     expect(existsSync(main)).toBe(true);
-    expect(readFileSync(main, 'utf8')).toBe(readFileSync(join(DIST, 'src', 'main.js'), 'utf8'));
+    expect(readFileSync(main, 'utf8')).toBe(readFileSync(join(ROOT, 'dist', 'src', 'main.js'), 'utf8'));
   });
 });

@@ -8,6 +8,8 @@ import { testTls } from './test-tls';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+/* The hub requires @qr-hub/protocol by name, as its compiled package. */
+const PROTOCOL = join(ROOT, 'packages', 'protocol', 'dist', 'index.js');
 
 /** A hub running as its own OS process (for kill -9 and multi-instance tests). */
 export interface HubProcess {
@@ -18,9 +20,9 @@ export interface HubProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Builds dist/ once if the compiled hub is missing (npm test builds it first). */
+/** Builds dist/ once if the compiled hub or packages are missing (npm test builds them first). */
 export function ensureBuilt(): void {
-  if (existsSync(MAIN)) return;
+  if (existsSync(MAIN) && existsSync(PROTOCOL)) return;
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm run build failed');
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config/app-config';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import { ErrorDetail } from '@app/errors/error-detail';
 import { ErrorType } from '@app/errors/error-type';
+import { backoffDelay } from '@qr-hub/protocol';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PartnerOutcome } from '@app/partners/partner-connector';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
@@ -164,11 +165,10 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** Capped exponential backoff with "equal jitter": half fixed, half random. */
+  /** Capped exponential backoff with "equal jitter": half fixed, half random (the exponent capped at 30). */
   private backoff(attempts: number): number {
     const { initialDelayMs, maxDelayMs } = this.config.hub.saf;
-    const capped = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempts - 1, 30));
-    return Math.round(capped / 2 + (Math.random() * capped) / 2);
+    return backoffDelay(Math.min(attempts, 31), initialDelayMs, maxDelayMs, Math.random);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

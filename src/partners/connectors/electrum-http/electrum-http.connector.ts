@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, SystemClock } from '@app/clock/clock';
 import type { PartnerConfig } from '@app/config/hub-config.schema';
 import type { JsonObject } from '@app/persistence/column-types';
-import type { MessageKind } from '@app/protocol/outcome';
-import { ProtocolHttpClient } from '@app/protocol/protocol-client';
+import { MessageKind, ProtocolHttpClient } from '@qr-hub/protocol';
 import type {
   PartnerCallOptions,
   PartnerConnector,
@@ -31,7 +30,7 @@ const OPTION_KEYS = ['allowPlainHttp', 'connections'];
  * partner's CA.
  *
  * A thin adapter: the exchange itself — timeout, status table, late answers —
- * is `ProtocolHttpClient` (`src/protocol/protocol-client.ts`), shared with the
+ * is `ProtocolHttpClient` (`@qr-hub/protocol`), shared with the
  * retailer client library so one module decides what a status means. The
  * caller's `timeoutMs` decides the outcome; a late answer goes to
  * `onLateAnswer` for reconciliation (docs/protocol.md §5). Network timeouts run on real

@@ -5,7 +5,7 @@ import type { PartnerConfig } from '@app/config/hub-config.schema';
 import type { ErrorDetail } from '@app/errors/error-detail';
 import { ErrorType } from '@app/errors/error-type';
 import type { JsonObject } from '@app/persistence/column-types';
-import { classifyStatus, MessageKind } from '@app/protocol/outcome';
+import { classifyStatus, MessageKind } from '@qr-hub/protocol';
 import type {
   PartnerCallOptions,
   PartnerConnector,

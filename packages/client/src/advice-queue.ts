@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { PaymentConfirmation, PaymentReversal } from './messages';
+import type { PaymentConfirmation, PaymentReversal } from '@qr-hub/protocol';
 
 /** Which advice: the two the interface has. */
 export type AdviceKind = 'confirmation' | 'reversal';

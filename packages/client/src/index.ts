@@ -3,7 +3,7 @@
  * to speak the Electrum QR Payment Service Interface correctly. No NestJS.
  *
  * ```ts
- * import { QrHubClient } from 'qr-payment-hub/client';
+ * import { QrHubClient } from '@qr-hub/client';
  * const hub = new QrHubClient({ hubUrl: 'https://hub:8443', username: '1234', password, ca });
  * hub.start();
  * const qr = await hub.createQrCode({ originator, client, qrProperties: { value: { amount: 1250, currency: '710' } } });
@@ -29,17 +29,48 @@ export type {
 } from './client-types';
 export { AdviceQueue, DEFAULT_QUEUE_FILE } from './advice-queue';
 export type { AdviceKind, AdviceQueueOptions, AdviceStatus, QueuedAdvice } from './advice-queue';
-export { backoffDelay } from './advice-sender';
 export type { AdviceRetryOptions } from './advice-sender';
 export { consoleLogger, silentLogger } from './client-logger';
 export type { ClientLogger } from './client-logger';
-export * from './messages';
-export { classifyStatus, DEFAULT_TIMEOUT_MS } from '@app/protocol/outcome';
-export type { MessageKind, OutcomeClass } from '@app/protocol/outcome';
-export { ProtocolHttpClient } from '@app/protocol/protocol-client';
+// The interface itself, from @qr-hub/protocol: a POS needs only this package.
 export type {
+  AccountType,
+  Address,
+  Amounts,
+  Barcode,
+  BasicAdvice,
+  CreateQrCodeRequest,
+  CreateQrCodeResponse,
+  Customer,
+  ErrorDetail,
+  ErrorTypeName,
+  Institution,
+  LedgerAmount,
+  Merchant,
+  MerchantName,
+  Originator,
+  PaymentConfirmation,
+  PaymentRequest,
+  PaymentResponse,
+  PaymentReversal,
+  QrProperties,
+  QrScheme,
+  ReversalReason,
+  ScanNotification,
+  SlipData,
+  SlipLine,
+  Tender,
+  TenderAccountType,
+  TenderType,
+  ThirdPartyIdentifier,
+  TranType,
+} from '@qr-hub/protocol';
+export { backoffDelay, classifyStatus, DEFAULT_TIMEOUT_MS, ProtocolHttpClient } from '@qr-hub/protocol';
+export type {
+  MessageKind,
+  OutcomeClass,
   ProtocolClientOptions,
   ProtocolLateAnswer,
   ProtocolOutcome,
   PostOptions,
-} from '@app/protocol/protocol-client';
+} from '@qr-hub/protocol';

@@ -3,7 +3,7 @@
  * advice with capped exponential backoff and jitter until the hub gives a
  * final answer (protocol basics; docs/protocol.md §7 applies the same rule to the hub).
  */
-import type { ProtocolOutcome } from '@app/protocol/protocol-client';
+import { backoffDelay, ProtocolOutcome } from '@qr-hub/protocol';
 import type { AdviceQueue, QueuedAdvice } from './advice-queue';
 import type { ClientLogger } from './client-logger';
 
@@ -36,21 +36,6 @@ export interface AdviceSenderDeps {
 
 /** Advices claimed per round; a POS rarely has more than a handful pending. */
 const BATCH = 20;
-
-/**
- * `min(maxDelayMs, initialDelayMs · 2^(attempt−1))`, half fixed and half
- * random ("equal jitter"): tills that lost the hub together do not all come
- * back in the same second.
- */
-export function backoffDelay(
-  attempt: number,
-  initialDelayMs: number,
-  maxDelayMs: number,
-  random: () => number,
-): number {
-  const exp = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + (random() * exp) / 2);
-}
 
 /** Runs delivery rounds until stopped; `kick()` asks for a round now. */
 export class AdviceSender {

@@ -3,9 +3,9 @@
  * credentials it runs with, and the sandbox wallet's scan it can play.
  */
 import { randomUUID } from 'node:crypto';
-import { ProtocolHttpClient, ProtocolOutcome } from '@app/protocol/protocol-client';
+import { ProtocolHttpClient, ProtocolOutcome } from '@qr-hub/protocol';
+import type { Institution, LedgerAmount, Originator, ScanNotification } from '@qr-hub/protocol';
 import type { CreateQrCodeInput, PayInput } from '../client-types';
-import type { Institution, LedgerAmount, Originator, ScanNotification } from '../messages';
 
 /** ISO 4217 numeric code of the South African rand, the demo hub's currency. */
 export const ZAR = '710';

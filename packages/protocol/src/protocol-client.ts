@@ -4,15 +4,19 @@
  * agreed timeout, classify the answer with the seed's status table, and hand
  * an answer that comes after the timeout to a callback without changing the
  * outcome already reported. No NestJS here: the hub's `electrum-http`
- * connector and the retailer client library (`src/client`) both run on it, so
- * there is one place that turns HTTP into successful / failed / unknown.
+ * connector and the retailer client library (`@qr-hub/client`) both run on
+ * it, so there is one place that turns HTTP into successful / failed / unknown.
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import type { ErrorDetail } from '@app/errors/error-detail';
-import { ErrorType, isErrorType } from '@app/errors/error-type';
-import { classifyStatus, DEFAULT_TIMEOUT_MS, MessageKind, OutcomeClass } from '@app/protocol/outcome';
-import { trimTrailingSlashes } from '@app/common/text';
+import { ErrorType, isErrorType } from './error-types';
+import type { ErrorDetail as WireErrorDetail } from './messages';
+import { classifyStatus, DEFAULT_TIMEOUT_MS, MessageKind, OutcomeClass } from './outcome';
+import { basicAuth, RequestSigner } from './signing';
+import { trimTrailingSlashes } from './text';
+
+/** An ErrorDetail as the exchange reads or makes it: `errorType` is always one of the enum. */
+type ErrorDetail = WireErrorDetail<ErrorType>;
 
 /** A JSON object as read off the wire. */
 export type JsonBody = Record<string, unknown>;
@@ -42,8 +46,11 @@ export interface ProtocolLateAnswer {
 export interface ProtocolClientOptions {
   /** Origin plus base path, e.g. `https://hub.example/qr/v1`; `post` paths are appended. */
   baseUrl: string;
-  username: string;
-  password: string;
+  /** With `password`: HTTP Basic auth, the interface's scheme. Not needed when `sign` is given. */
+  username?: string;
+  password?: string;
+  /** Authenticates each request instead of Basic auth (`username`/`password` are then ignored). */
+  sign?: RequestSigner;
   /** PEM CA(s) to trust instead of the system store (a private or self-signed server certificate). */
   ca?: string | Buffer | Array<string | Buffer>;
   /** Default true. False accepts any certificate: for a local demo only. */
@@ -94,7 +101,7 @@ export class ProtocolHttpClient {
   readonly timeoutMs: number;
   private readonly pool: Pool;
   private readonly basePath: string;
-  private readonly authorization: string;
+  private readonly sign: RequestSigner;
   private readonly peerLabel: string;
   private readonly now: () => number;
 
@@ -104,8 +111,7 @@ export class ProtocolHttpClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.peerLabel = options.peerLabel ?? 'Server';
     this.now = options.now ?? Date.now;
-    const credentials = `${options.username}:${options.password}`;
-    this.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    this.sign = options.sign ?? basicAuthOf(options);
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? DEFAULT_CONNECTIONS,
       keepAliveTimeout: KEEP_ALIVE_MS,
@@ -160,15 +166,17 @@ export class ProtocolHttpClient {
   private async send(path: string, message: object, timeoutMs: number): Promise<WireResult> {
     const hardLimitMs = Math.max(2 * timeoutMs, timeoutMs + LATE_ANSWER_WINDOW_MS);
     try {
+      const fullPath = this.basePath + path;
+      const body = JSON.stringify(message);
       const res = await this.pool.request({
-        path: this.basePath + path,
+        path: fullPath,
         method: 'POST',
         headers: {
-          authorization: this.authorization,
+          ...this.sign({ method: 'POST', path: fullPath, body }),
           'content-type': 'application/json',
           accept: 'application/json',
         },
-        body: JSON.stringify(message),
+        body,
         headersTimeout: hardLimitMs,
         bodyTimeout: hardLimitMs,
       });
@@ -177,6 +185,13 @@ export class ProtocolHttpClient {
       return { failure: failureReason(err) };
     }
   }
+}
+
+function basicAuthOf(options: ProtocolClientOptions): RequestSigner {
+  if (options.username === undefined || options.password === undefined) {
+    throw new Error('ProtocolHttpClient needs username and password (Basic auth), or sign');
+  }
+  return basicAuth(options.username, options.password);
 }
 
 function failureReason(err: unknown): string {

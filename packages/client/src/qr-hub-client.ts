@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TIMEOUT_MS, MessageKind } from '@app/protocol/outcome';
-import { ProtocolHttpClient, ProtocolOutcome } from '@app/protocol/protocol-client';
+import { DEFAULT_TIMEOUT_MS, MessageKind, ProtocolHttpClient, ProtocolOutcome } from '@qr-hub/protocol';
 import { AdviceKind, AdviceQueue, DEFAULT_QUEUE_FILE, QueuedAdvice } from './advice-queue';
 import { AdviceSender } from './advice-sender';
 import { ClientLogger, consoleLogger } from './client-logger';
@@ -22,7 +21,7 @@ import type {
   PaymentRequest,
   PaymentResponse,
   PaymentReversal,
-} from './messages';
+} from '@qr-hub/protocol';
 
 const BASE_PATH = '/qr/v1';
 const PATHS = { confirmation: '/payments/confirmations', reversal: '/payments/reversals' } as const;

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AdviceQueue } from './advice-queue';
-import { backoffDelay } from './advice-sender';
-import type { PaymentConfirmation, PaymentReversal } from './messages';
+import type { PaymentConfirmation, PaymentReversal } from '@qr-hub/protocol';
 
 const confirmation = (id: string, requestId = `req-${id}`): PaymentConfirmation => ({
   id,
@@ -116,14 +115,5 @@ describe('AdviceQueue (SQLite file)', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.prepare('SELECT id, status FROM advices').all()).toEqual([{ id: 'a1', status: 'pending' }]);
     raw.close();
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles per attempt from the initial delay, capped, with half of it random', () => {
-    const fixed = (attempt: number) => backoffDelay(attempt, 1_000, 8_000, () => 0);
-    const full = (attempt: number) => backoffDelay(attempt, 1_000, 8_000, () => 1);
-    expect([1, 2, 3, 4, 5, 10].map(fixed)).toEqual([500, 1_000, 2_000, 4_000, 4_000, 4_000]);
-    expect([1, 2, 3, 4, 5, 10].map(full)).toEqual([1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
   });
 });

@@ -1,8 +1,8 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ErrorType } from '@app/errors/error-type';
-import type { MessageKind } from '@app/protocol/outcome';
-import { ProtocolHttpClient, ProtocolLateAnswer } from '@app/protocol/protocol-client';
+import { ErrorType } from './error-types';
+import type { MessageKind } from './outcome';
+import { ProtocolHttpClient, ProtocolLateAnswer } from './protocol-client';
 
 /** What the test server answers next, and what it saw. */
 interface Answer {
@@ -202,6 +202,25 @@ describe('ProtocolHttpClient: the status table over real HTTP', () => {
       reason: 'connection error: ECONNREFUSED',
     });
     await refused.close(0);
+  });
+
+  it('a signer replaces Basic auth and sees the path and the exact body sent', async () => {
+    const signed: Array<{ method: string; path: string; body: string }> = [];
+    const bearer = new ProtocolHttpClient({
+      baseUrl,
+      sign: (request) => {
+        signed.push(request);
+        return { authorization: 'Bearer t0ken' };
+      },
+    });
+    await bearer.post('/p', REQUEST, 'request');
+    expect(seen).toEqual([{ url: '/qr/v1/p', auth: 'Bearer t0ken', type: 'application/json', body: json(REQUEST) }]);
+    expect(signed).toEqual([{ method: 'POST', path: '/qr/v1/p', body: json(REQUEST) }]);
+    await bearer.close(100);
+  });
+
+  it('refuses to start without credentials or a signer', () => {
+    expect(() => new ProtocolHttpClient({ baseUrl })).toThrow(/username and password/);
   });
 
   it('names the peer in made-up errors when asked to', async () => {

@@ -1,15 +1,12 @@
 /**
  * The messages of the QR Payment Service Interface 1.7.0 as plain TypeScript
- * interfaces, for POS code using the client library. They mirror the swagger
- * definitions exactly as the hub's DTO classes (`src/common/dto`) do, without
- * their class-validator decorators; `messages.spec.ts` checks at compile time
- * that the two stay the same shape. Money is integer minor units
- * (R12.50 = 1250); times are RFC 3339 strings.
+ * interfaces: one definition of each, for the retailer client library and for
+ * the hub, whose DTO classes (`src/common/dto`) implement them with their
+ * class-validator decorators (`src/common/dto/protocol-messages.spec.ts`
+ * checks at compile time that the two stay the same shape). Money is integer
+ * minor units (R12.50 = 1250); times are RFC 3339 strings.
  */
-import type { ErrorType } from '@app/errors/error-type';
-
-/** Swagger `ErrorDetail.errorType`: the enum's values as string literals. */
-export type ErrorTypeName = `${ErrorType}`;
+import type { ErrorTypeName } from './error-types';
 
 /** Swagger `Institution`. For `client`, `id` is also the Basic-auth username. */
 export interface Institution {
@@ -273,12 +270,16 @@ export interface ScanNotification {
   partnerPaymentToken?: string;
 }
 
-/** Swagger `ErrorDetail`: the body of every non-2xx answer. */
-export interface ErrorDetail {
+/**
+ * Swagger `ErrorDetail`: the body of every non-2xx answer. `T` narrows
+ * `errorType`: the hub and the HTTP exchange build them with the `ErrorType`
+ * enum, which fits the default (the enum's names).
+ */
+export interface ErrorDetail<T extends ErrorTypeName = ErrorTypeName> {
   id: string;
   /** For advices: the `requestId` they refer to. */
   originalId?: string;
-  errorType: ErrorTypeName;
+  errorType: T;
   /** At most 40 characters, fit for a till operator. */
   errorMessage: string;
   /** For FORMAT_ERROR: one `{messageProperty, field, error, invalidValue}` per violation. */

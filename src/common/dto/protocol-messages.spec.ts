@@ -17,15 +17,15 @@ import type {
   PaymentResponse,
   PaymentReversal,
   ScanNotification,
-} from './messages';
+} from '@qr-hub/protocol';
 
 /** True only when A and B are assignable both ways: the same shape. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /*
- * Compile-time: `npm run typecheck` fails here when the client's interfaces
- * and the hub's DTOs (both mirroring the swagger) drift apart. The runtime
- * test only keeps jest from reporting an empty suite.
+ * Compile-time: `npm run typecheck` fails here when the protocol package's
+ * message types and the hub's DTOs (both mirroring the swagger) drift apart.
+ * The runtime test only keeps jest from reporting an empty suite.
  */
 const sameShapes: Array<true> = [
   true satisfies Same<CreateQrCodeRequest, CreateQrCodeRequestDto>,
@@ -36,10 +36,10 @@ const sameShapes: Array<true> = [
   true satisfies Same<PaymentReversal, PaymentReversalDto>,
   true satisfies Same<ScanNotification, ScanNotificationDto>,
 ];
-// The hub's ErrorDetail (an enum errorType) is what the protocol module returns; it must fit the client's.
+// The hub's ErrorDetail (an enum errorType) is what the HTTP exchange returns; it must fit the POS's.
 const hubErrorFits: ErrorDetail = {} as HubErrorDetail;
 
-describe('client message types', () => {
+describe('the protocol package message types', () => {
   it('mirror the hub DTOs (checked by the compiler)', () => {
     expect(sameShapes.every(Boolean)).toBe(true);
     expect(hubErrorFits).toBeDefined();

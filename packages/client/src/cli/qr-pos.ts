@@ -127,7 +127,8 @@ function positiveInt(flag: string, text: string, zeroOk = false): number {
   return value;
 }
 
-if (require.main === module) {
+/** Runs the command line of this process (the `qr-pos` bin, bin/qr-pos.js, calls it). */
+export function run(): void {
   main(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`))
     .then((code) => {
       process.exitCode = code;
@@ -137,3 +138,5 @@ if (require.main === module) {
       process.exitCode = EXIT.error;
     });
 }
+
+if (require.main === module) run();

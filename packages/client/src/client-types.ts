@@ -2,8 +2,7 @@
  * The retailer client library's public types: its options, what its calls
  * take and what they return.
  */
-import type { OutcomeClass } from '@app/protocol/outcome';
-import type { ProtocolOutcome } from '@app/protocol/protocol-client';
+import type { OutcomeClass, ProtocolOutcome } from '@qr-hub/protocol';
 import type { QueuedAdvice } from './advice-queue';
 import type { AdviceRetryOptions } from './advice-sender';
 import type { ClientLogger } from './client-logger';
@@ -16,7 +15,7 @@ import type {
   PaymentResponse,
   ReversalReason,
   ThirdPartyIdentifier,
-} from './messages';
+} from '@qr-hub/protocol';
 
 /** How a POS reaches its hub. */
 export interface QrHubClientOptions {
