@@ -1,3 +1,4 @@
+import type { JsonBody } from '@qr-hub/protocol';
 import { ColumnOptions, ValueTransformer } from 'typeorm';
 
 /**
@@ -31,5 +32,5 @@ export function jsonColumn(options: ColumnOptions = {}): ColumnOptions {
   };
 }
 
-/** A stored message body. */
-export type JsonObject = Record<string, unknown>;
+/** A stored message body: the protocol's JSON object (one definition, in @qr-hub/protocol). */
+export type JsonObject = JsonBody;

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, SystemClock } from '@app/clock/clock';
 import type { PartnerConfig } from '@app/config/hub-config.schema';
-import type { JsonObject } from '@app/persistence/column-types';
-import { MessageKind, ProtocolHttpClient } from '@qr-hub/protocol';
+import { MessageKind, ProtocolHttpClient, type JsonBody as JsonObject } from '@qr-hub/protocol';
 import type {
   PartnerCallOptions,
   PartnerConnector,

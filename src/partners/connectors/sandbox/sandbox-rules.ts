@@ -1,6 +1,6 @@
 import type { ErrorDetail } from '@app/errors/error-detail';
 import { ErrorType } from '@app/errors/error-type';
-import type { JsonObject } from '@app/persistence/column-types';
+import type { JsonBody as JsonObject } from '@qr-hub/protocol';
 
 /*
  * The simulated partner's documented, deterministic behaviour (docs/protocol.md §8), chosen

@@ -4,8 +4,7 @@ import { Clock, TimerHandle } from '@app/clock/clock';
 import type { PartnerConfig } from '@app/config/hub-config.schema';
 import type { ErrorDetail } from '@app/errors/error-detail';
 import { ErrorType } from '@app/errors/error-type';
-import type { JsonObject } from '@app/persistence/column-types';
-import { classifyStatus, MessageKind } from '@qr-hub/protocol';
+import { classifyStatus, MessageKind, type JsonBody as JsonObject } from '@qr-hub/protocol';
 import type {
   PartnerCallOptions,
   PartnerConnector,

@@ -1,0 +1,50 @@
+/**
+ * The import boundaries (STYLE: "a dependency-rule check in CI says so"),
+ * checked by `test/boundaries.spec.ts` on every `npm test`:
+ * protocol ← client; protocol ← the hub; packages never import the hub;
+ * a partner connector reaches neither the database nor another connector.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'packages-never-import-the-hub',
+      comment: 'packages/* are installed without the hub: they may not reach into src/.',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'protocol-imports-no-other-package',
+      comment: 'packages/protocol is the bottom layer: it imports no other package of this repository.',
+      severity: 'error',
+      from: { path: '^packages/protocol/' },
+      to: { path: '^packages/', pathNot: '^packages/protocol/' },
+    },
+    {
+      name: 'client-imports-only-protocol',
+      comment: 'packages/client depends on packages/protocol alone.',
+      severity: 'error',
+      from: { path: '^packages/client/' },
+      to: { path: '^packages/', pathNot: '^packages/(client|protocol)/' },
+    },
+    {
+      name: 'connectors-never-touch-persistence',
+      comment: 'A connector gets what it needs from the core through its interface, never from the database.',
+      severity: 'error',
+      from: { path: '^src/partners/connectors/' },
+      to: { path: '^src/persistence/' },
+    },
+    {
+      name: 'connectors-never-import-each-other',
+      comment: 'Each connector is one folder on its own: it can be removed or moved to its own package.',
+      severity: 'error',
+      from: { path: '^src/partners/connectors/([^/]+)/' },
+      to: { path: '^src/partners/connectors/[^/]+/', pathNot: '^src/partners/connectors/$1/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+  },
+};

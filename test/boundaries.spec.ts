@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/*
+ * The import boundaries of .dependency-cruiser.cjs (packages never import the
+ * hub; protocol ← client; connectors reach neither the database nor each
+ * other), checked with dependency-cruiser on every `npm test`.
+ */
+const ROOT = join(__dirname, '..');
+const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
+const DEPCRUISE = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+
+interface Cruise {
+  summary: { violations: Array<{ rule: { name: string }; from: string; to: string }> };
+}
+
+function cruise(cwd: string, extra: string[] = []): { status: number | null; result: Cruise } {
+  const run = spawnSync(
+    process.execPath,
+    [DEPCRUISE, 'src', 'packages', '--config', CONFIG, '--output-type', 'json', ...extra],
+    { cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+  );
+  if (!run.stdout) throw new Error(`dependency-cruiser gave no answer: ${run.stderr}`);
+  return { status: run.status, result: JSON.parse(run.stdout) as Cruise };
+}
+
+describe('import boundaries (dependency-cruiser)', () => {
+  jest.setTimeout(60_000);
+
+  it('the repository keeps every boundary', () => {
+    const { status, result } = cruise(ROOT, ['--ts-config', 'tsconfig.json']);
+    expect(result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).toEqual([]);
+    expect(status).toBe(0);
+  });
+
+  it('each rule catches the import it forbids', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qr-hub-boundaries-'));
+    try {
+      const files: Record<string, string> = {
+        'src/hub.ts': 'export const hub = 1;',
+        'src/persistence/db.ts': 'export const db = 1;',
+        'packages/protocol/src/p.ts':
+          "import { hub } from '../../../src/hub';\nimport { c } from '../../client/src/c';\nexport const p = hub + c;",
+        'packages/client/src/c.ts': "import { o } from '../../other/src/o';\nexport const c = o;",
+        'packages/other/src/o.ts': 'export const o = 1;',
+        'src/partners/connectors/a/a.ts':
+          "import { db } from '../../../persistence/db';\nimport { b } from '../b/b';\nexport const a = db + b;",
+        'src/partners/connectors/b/b.ts': 'export const b = 1;',
+      };
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+      const { result } = cruise(dir);
+      expect(new Set(result.summary.violations.map((v) => v.rule.name))).toEqual(
+        new Set([
+          'packages-never-import-the-hub',
+          'protocol-imports-no-other-package',
+          'client-imports-only-protocol',
+          'connectors-never-touch-persistence',
+          'connectors-never-import-each-other',
+        ]),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
