@@ -107,13 +107,22 @@ export class RetentionRepository {
     });
   }
 
-  /** Up to `limit` audit rows written before `cutoff`, oldest first; nothing refers to them. */
+  /**
+   * Up to `limit` audit rows written before `cutoff`, oldest first; nothing
+   * refers to them. The rows of a transaction whose payment is unfinished or
+   * still owes its partner an advice (pending, parked) stay with it: an
+   * operator resolving that advice needs its whole timeline.
+   */
   async audit(cutoff: number, limit: number): Promise<number> {
     const { affected } = await this.db.transaction((em) =>
       execute(
         em,
         `DELETE FROM audit_messages WHERE seq IN
-           (SELECT seq FROM audit_messages WHERE created_at < ? ORDER BY created_at, seq LIMIT ?)`,
+           (SELECT a.seq FROM audit_messages a WHERE a.created_at < ?
+              AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tran_id = a.tran_id
+                AND (p.state NOT IN ${FINAL_PAYMENT}
+                     OR EXISTS (SELECT 1 FROM outbox o WHERE o.payment_id = p.id AND o.status NOT IN ${FINAL_OUTBOX})))
+            ORDER BY a.created_at, a.seq LIMIT ?)`,
         [cutoff, limit],
       ),
     );
