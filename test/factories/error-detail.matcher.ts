@@ -1,3 +1,4 @@
+import type { ErrorDetail } from '@qr-hub/protocol';
 import type { Response } from 'supertest';
 
 /**
@@ -49,25 +50,9 @@ export interface FieldViolation {
   invalidValue: unknown;
 }
 
-/** The parsed `ErrorDetail` body, typed loosely for assertions. */
-export interface ErrorDetailBody {
-  id: string;
-  originalId?: string;
-  errorType: SwaggerErrorType;
-  errorMessage: string;
-  detailMessage?: unknown;
-  providerErrorCode?: string;
-  providerErrorMsg?: string;
-  providerRef?: string;
-  tranId?: string;
-}
+/** The parsed `ErrorDetail` body: the protocol's one definition, with the swagger's error types. */
+export type ErrorDetailBody = ErrorDetail<SwaggerErrorType>;
 
-/**
- * Asserts that `res` is a non-2xx answer carrying a swagger `ErrorDetail`
- * (docs/protocol.md §2): the given status, a JSON content type, a string `id`, the
- * expected `errorType` (one of the swagger enum), an `errorMessage` of at most
- * 40 characters, no framework default keys and no stack trace. Returns the body.
- */
 export function expectErrorDetail(res: Response, status: number, errorType: SwaggerErrorType): ErrorDetailBody {
   const context = `${res.status} ${res.text?.slice(0, 500)}`;
   expect({ status: res.status, context }).toEqual({ status, context });
