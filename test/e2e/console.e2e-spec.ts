@@ -176,14 +176,17 @@ describe('operator console in a browser (docs/protocol.md §11)', () => {
   });
 
   it('a form on another site cannot act with the operator’s credentials (CSRF)', async () => {
-    const other = await context.newPage();
     // A page that is not the hub (about:blank here) posting to the hub, as a hostile site would.
-    await other.setContent(
+    // The same tab as the other tests: opening a second one has hung Chromium under load.
+    await page.goto('about:blank');
+    await page.setContent(
       `<form method="post" action="${hub.baseUrl}/console/outbox/${toRetry.outbox.id}/resolve"><button>go</button></form>`,
     );
-    const [res] = await Promise.all([other.waitForResponse(/\/resolve/), other.click('button')]);
+    const [res] = await Promise.all([
+      page.waitForResponse(/\/resolve/, { timeout: 20_000 }),
+      page.click('button', { timeout: 20_000 }),
+    ]);
     expect(res.status()).toBe(403);
     expect((await store.outbox(toRetry.paymentId))[0].status).toBe('PARKED');
-    await other.close();
   });
 });
