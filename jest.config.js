@@ -2,7 +2,7 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022', keepClassNames: true } }];
 const common = {
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@app/(.*)$': '<rootDir>/src/$1', '^@qr-hub/([^/]+)$': '<rootDir>/packages/$1/src' },
+  moduleNameMapper: { '^@app/(.*)$': '<rootDir>/src/$1', '^@qr-hub/([^/]+)$': '<rootDir>/packages/$1/src', '^@qr-hub/([^/]+)/(.+)$': '<rootDir>/packages/$1/src/$2' },
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

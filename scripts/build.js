@@ -13,8 +13,13 @@ const { join, relative } = require('node:path');
 const ts = require('typescript');
 
 const ROOT = join(__dirname, '..');
-// The hub's build references the packages' builds (built first); all three are checked for missing outputs.
-const PROJECTS = ['packages/protocol/tsconfig.build.json', 'packages/client/tsconfig.build.json', 'tsconfig.build.json'];
+// The hub's build references the packages' builds (built first); all of them are checked for missing outputs.
+const PROJECTS = [
+  'packages/protocol/tsconfig.build.json',
+  'packages/connector-kit/tsconfig.build.json',
+  'packages/client/tsconfig.build.json',
+  'tsconfig.build.json',
+];
 
 /** The first output of `project` that is not on disk, or null (also when the config cannot be read: tsc reports that). */
 function missingOutput(project) {

@@ -1,4 +1,4 @@
-import { ErrorType } from '@app/errors/error-type';
+import { ErrorType } from '@qr-hub/protocol';
 import {
   adviceDecision,
   approvedPaymentResponse,

@@ -1,13 +1,11 @@
-import type { ErrorDetail } from '@app/errors/error-detail';
-import { ErrorType } from '@app/errors/error-type';
-import type { JsonBody as JsonObject } from '@qr-hub/protocol';
+import { ErrorType, type ErrorDetail, type JsonBody as JsonObject } from '@qr-hub/protocol';
 
 /*
  * The simulated partner's documented, deterministic behaviour (docs/protocol.md §8), chosen
  * by the cents of the requested amount so a tester at a till can pick an
- * outcome by typing a price (R10.51 → insufficient funds). The in-process
- * `sandbox` connector and the HTTPS partner server used by the tests both
- * answer from this file, so the connector contract can drive either the same way.
+ * outcome by typing a price (R10.51 → insufficient funds). The hub's in-process
+ * `sandbox` connector and the kit's partner double (any dialect) both answer
+ * from this file, so the connector contract drives every connector the same way.
  */
 
 /** How long `92` ("approve slowly") waits before answering. */
