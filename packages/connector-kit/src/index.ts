@@ -23,6 +23,8 @@ export type {
   ConnectorLog,
   TimerHandle,
 } from './define-connector';
+export { upstreamAdvice } from './hub-messages';
+export type { AdvisedPayment } from './hub-messages';
 export { optionHelpers } from './options';
 export type { OptionHelpers, OptionSources, TlsOptions } from './options';
 export * from './sandbox/sandbox-rules';
