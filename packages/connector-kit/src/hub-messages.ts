@@ -45,7 +45,8 @@ export function upstreamAdvice(
   time: string,
   extra: { reversalReason?: ReversalReason; amounts?: Amounts } = {},
 ): PaymentConfirmation | PaymentReversal {
-  const advice: PaymentConfirmation = {
+  // The key order is the hub's wire order: partner, reversalReason, amounts, stan, rrn.
+  const advice: PaymentConfirmation & { reversalReason?: ReversalReason } = {
     id: adviceId,
     requestId: payment.requestId,
     time,
@@ -53,9 +54,9 @@ export function upstreamAdvice(
     tranId: payment.tranId,
   };
   if (payment.partner) advice.partner = payment.partner;
+  if (kind === 'REVERSAL') advice.reversalReason = extra.reversalReason ?? 'CANCELLED';
   if (extra.amounts !== undefined) advice.amounts = extra.amounts;
   if (payment.stan) advice.stan = payment.stan;
   if (payment.rrn) advice.rrn = payment.rrn;
-  if (kind === 'CONFIRMATION') return advice;
-  return { ...advice, reversalReason: extra.reversalReason ?? 'CANCELLED' };
+  return advice as PaymentConfirmation | PaymentReversal;
 }
