@@ -1,8 +1,9 @@
 /**
  * The import boundaries (STYLE: "a dependency-rule check in CI says so"),
  * checked by `test/boundaries.spec.ts` on every `npm test`:
- * protocol ← client; protocol ← the hub; packages never import the hub;
- * a partner connector reaches neither the database nor another connector.
+ * protocol ← connector-kit ← connectors; protocol ← client; packages never
+ * import the hub; a partner connector reaches the hub only through the kit,
+ * never the database, never another connector.
  */
 module.exports = {
   forbidden: [
@@ -26,6 +27,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/client/' },
       to: { path: '^packages/', pathNot: '^packages/(client|protocol)/' },
+    },
+    {
+      name: 'connector-kit-imports-only-protocol',
+      comment: 'packages/connector-kit sits on packages/protocol alone: protocol ← connector-kit ← connectors.',
+      severity: 'error',
+      from: { path: '^packages/connector-kit/' },
+      to: { path: '^packages/', pathNot: '^packages/(connector-kit|protocol)/' },
+    },
+    {
+      name: 'connectors-reach-the-hub-only-through-the-kit',
+      comment:
+        'A connector folder imports @qr-hub/connector-kit, @qr-hub/protocol and npm libraries, never the hub: it can move to its own package unchanged.',
+      severity: 'error',
+      from: { path: '^src/partners/connectors/[^/]+/' },
+      to: { path: '^src/', pathNot: '^src/partners/connectors/' },
     },
     {
       name: 'connectors-never-touch-persistence',

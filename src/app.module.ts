@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import type { ConnectorDefinition } from '@qr-hub/connector-kit';
 import { Clock } from './clock/clock';
 import { ClockModule } from './clock/clock.module';
 import { AppConfig } from './config/app-config';
@@ -18,15 +19,18 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { AdminModule } from './admin/admin.module';
 import { RetentionModule } from './retention/retention.module';
+import { ConnectorCatalogModule } from './partners/connector-catalog.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+  /** @param connectors connector types beside the built-in ones (tests); packages named in config are found anyway */
+  static forRoot(config: AppConfig, clock?: Clock, connectors: readonly ConnectorDefinition[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
+        ConnectorCatalogModule.forRoot(connectors),
         PersistenceModule,
         RepositoriesModule,
         InstancesModule,

@@ -1,3 +1,4 @@
+import type { ConnectorDefinition } from '@qr-hub/connector-kit';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -30,6 +31,8 @@ export interface CreateAppOptions {
   clock?: Clock;
   /** Swap providers (e.g. the clock) in tests. */
   configure?: (app: NestExpressApplication) => void;
+  /** Connector types beside the built-in ones (tests). */
+  connectors?: readonly ConnectorDefinition[];
 }
 
 /**
@@ -45,12 +48,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Node checks header/request timeouts on this interval (default 30 s); a
   // slowloris client must be cut off close to headersTimeout, not 30 s later.
   const httpsOptions = tls && ({ ...tls, connectionsCheckingInterval: 1_000 } as typeof tls);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
-    httpsOptions,
-    bodyParser: false,
-    logger,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, options.clock, options.connectors),
+    {
+      httpsOptions,
+      bodyParser: false,
+      logger,
+      abortOnError: false,
+    },
+  );
   // Each connection costs a file descriptor and TLS state: past the total cap Node drops new
   // ones at once, so a flood cannot use up the process's descriptors; past the per-address cap
   // this drops them too, so one client's flood cannot fill the total and starve the others.

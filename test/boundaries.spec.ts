@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 
 /*
  * The import boundaries of .dependency-cruiser.cjs (packages never import the
- * hub; protocol ← client; connectors reach neither the database nor each
- * other), checked with dependency-cruiser on every `npm test`.
+ * hub; protocol ← connector-kit ← connectors; protocol ← client; connectors
+ * reach the hub only through the kit, never the database, never each other),
+ * checked with dependency-cruiser on every `npm test`.
  */
 const ROOT = join(__dirname, '..');
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
@@ -45,6 +46,8 @@ describe('import boundaries (dependency-cruiser)', () => {
           "import { hub } from '../../../src/hub';\nimport { c } from '../../client/src/c';\nexport const p = hub + c;",
         'packages/client/src/c.ts': "import { o } from '../../other/src/o';\nexport const c = o;",
         'packages/other/src/o.ts': 'export const o = 1;',
+        'packages/connector-kit/src/k.ts': "import { c } from '../../client/src/c';\nexport const k = c;",
+        'src/partners/connectors/c/c.ts': "import { hub } from '../../../hub';\nexport const c = hub;",
         'src/partners/connectors/a/a.ts':
           "import { db } from '../../../persistence/db';\nimport { b } from '../b/b';\nexport const a = db + b;",
         'src/partners/connectors/b/b.ts': 'export const b = 1;',
@@ -59,6 +62,8 @@ describe('import boundaries (dependency-cruiser)', () => {
           'packages-never-import-the-hub',
           'protocol-imports-no-other-package',
           'client-imports-only-protocol',
+          'connector-kit-imports-only-protocol',
+          'connectors-reach-the-hub-only-through-the-kit',
           'connectors-never-touch-persistence',
           'connectors-never-import-each-other',
         ]),

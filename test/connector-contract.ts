@@ -7,8 +7,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ErrorType } from '@app/errors/error-type';
-import type { JsonObject } from '@app/persistence/column-types';
-import type { LateAnswer, PartnerConnector, PartnerOutcome } from '@app/partners/partner-connector';
+import type { AdviceOutcome, LateAnswer, PartnerConnector, PayOutcome } from '@app/partners/partner-connector';
+import type { PaymentRequest, PaymentReversal } from '@qr-hub/protocol';
 import { aPaymentConfirmation, aPaymentRequest, aPaymentReversal, ZAR } from './factories/messages.factory';
 
 /** A connector under test and how to drive its time. */
@@ -20,14 +20,15 @@ export interface ContractHarness {
 }
 
 /** Generous for calls that should answer at once. */
-const PROMPT = { timeoutMs: 5_000 };
+const PROMPT = { timeoutMs: 5_000, partnerRef: null };
 
-function json(message: object): JsonObject {
-  return JSON.parse(JSON.stringify(message)) as JsonObject;
+/** An advice as plain JSON, as the hub stores and sends it (a reversal's fields include a confirmation's). */
+function json(message: object): PaymentReversal {
+  return JSON.parse(JSON.stringify(message)) as PaymentReversal;
 }
 
 /** A PaymentRequest as the hub sends it upstream, for `amount` cents. */
-export function upstreamPayment(amount: number): JsonObject & { id: string; tranId: string } {
+export function upstreamPayment(amount: number): PaymentRequest {
   const tranId = randomBytes(16).toString('hex');
   const request = aPaymentRequest(tranId, {
     client: { id: 'qr-hub', name: 'QR Hub' },
@@ -35,7 +36,7 @@ export function upstreamPayment(amount: number): JsonObject & { id: string; tran
     partner: { id: 'wallet-a', name: 'Wallet A' },
     partnerPaymentToken: `tok-${randomUUID()}`,
   });
-  return json(request) as JsonObject & { id: string; tranId: string };
+  return JSON.parse(JSON.stringify(request)) as PaymentRequest;
 }
 
 interface Tracked<T> {
@@ -99,7 +100,7 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
     });
     afterEach(() => harness.close());
 
-    const pay = (amount: number): Promise<{ request: ReturnType<typeof upstreamPayment>; outcome: PartnerOutcome }> => {
+    const pay = (amount: number): Promise<{ request: PaymentRequest; outcome: PayOutcome }> => {
       const request = upstreamPayment(amount);
       return connector.pay(request, PROMPT).then((outcome) => ({ request, outcome }));
     };
@@ -114,9 +115,9 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
         amounts: { approvedAmount: { amount: 1000, currency: ZAR } },
         tenders: [{ tenderType: 'WALLET', amount: { amount: 1000, currency: ZAR } }],
       });
-      const identifiers = body?.thirdPartyIdentifiers as unknown[];
-      expect(identifiers).toEqual(expect.arrayContaining(request.thirdPartyIdentifiers as unknown[]));
-      expect(identifiers).toHaveLength((request.thirdPartyIdentifiers as unknown[]).length + 1);
+      const identifiers = body?.thirdPartyIdentifiers;
+      expect(identifiers).toEqual(expect.arrayContaining(request.thirdPartyIdentifiers));
+      expect(identifiers).toHaveLength(request.thirdPartyIdentifiers.length + 1);
     });
 
     it('decline: ..51 is failed with INSUFFICIENT_FUNDS and the provider code', async () => {
@@ -191,14 +192,14 @@ export function connectorContract(name: string, setup: () => Promise<ContractHar
       const { request, outcome } = await pay(1097);
       expect(outcome.kind).toBe('successful');
       const confirmation = json(aPaymentConfirmation(request.id));
-      const confirms: PartnerOutcome[] = [];
+      const confirms: AdviceOutcome[] = [];
       for (let i = 0; i < 3; i++) confirms.push(await connector.confirm(confirmation, PROMPT));
       expect(confirms.map((o) => o.kind)).toEqual(['unknown', 'unknown', 'successful']);
       expect(confirms[0]).toMatchObject({ status: 500 });
       expect(confirms[2]).toMatchObject({ status: 202, body: { id: confirmation.id } });
 
       const reversal = json(aPaymentReversal(request.id));
-      const reverses: PartnerOutcome[] = [];
+      const reverses: AdviceOutcome[] = [];
       for (let i = 0; i < 3; i++) reverses.push(await connector.reverse(reversal, PROMPT));
       expect(reverses.map((o) => o.kind)).toEqual(['unknown', 'unknown', 'successful']);
     });

@@ -1,26 +1,17 @@
-import 'reflect-metadata';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONNECTOR_MODULES } from '@app/partners/connectors';
-import { PartnerConnectorType } from '@app/partners/partner-connector.decorator';
+import { CONNECTORS } from '@app/partners/connectors';
 
 /*
- * Every connector type the hub registers runs the shared contract suite
- * (test/connector-contract.ts): a connector added with its registration line
- * but no `connectorContract('<type>', …)` run fails here.
+ * Every connector type the hub registers runs the connector kit's contract suite:
+ * a connector added with its registration line but no `connectorContract('<type>', …)`
+ * run fails here.
  */
 const ROOT = join(__dirname, '..');
 
-/** The `partners[].connector` names of the registered connector modules' factories. */
+/** The `partners[].connector` names of the registered connector definitions. */
 function registeredTypes(): string[] {
-  return CONNECTOR_MODULES.flatMap((module) => {
-    const providers = (Reflect.getMetadata('providers', module) ?? []) as unknown[];
-    return providers
-      .map((provider) =>
-        typeof provider === 'function' ? Reflect.getMetadata(PartnerConnectorType.KEY, provider) : undefined,
-      )
-      .filter((type): type is string => typeof type === 'string');
-  });
+  return CONNECTORS.map((definition) => definition.type);
 }
 
 function specFiles(dir: string): string[] {
@@ -42,7 +33,7 @@ function uncovered(types: string[], specs: string[]): string[] {
 
 describe('every registered connector type runs the contract suite', () => {
   it('finds the registered types', () => {
-    // The two shipped ones at least: the metadata is read the way the registry reads it.
+    // The two shipped ones at least: the list is the one the registry reads.
     expect(registeredTypes()).toEqual(expect.arrayContaining(['electrum-http', 'sandbox']));
   });
 

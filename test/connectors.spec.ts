@@ -5,18 +5,20 @@ import { ClockModule } from '@app/clock/clock.module';
 import { AppConfig } from '@app/config/app-config';
 import { ConfigModule } from '@app/config/config.module';
 import { loadEnv } from '@app/config/env.validation';
-import type { PartnerConfig } from '@app/config/hub-config.schema';
 import { parseHubConfig } from '@app/config/load-hub-config';
 import { ErrorType } from '@app/errors/error-type';
-import type { JsonObject } from '@app/persistence/column-types';
 import {
+  electrumHttpConnector,
   ElectrumHttpConnector,
-  ElectrumHttpConnectorFactory,
+  type ElectrumHttpOptions,
 } from '@app/partners/connectors/electrum-http/electrum-http.connector';
-import { SandboxConnector, SandboxConnectorFactory } from '@app/partners/connectors/sandbox/sandbox.connector';
+import { sandboxConnector, SandboxConnector } from '@app/partners/connectors/sandbox/sandbox.connector';
 import type { PartnerConnector } from '@app/partners/partner-connector';
+import { optionHelpers, type ConnectorDefinition } from '@qr-hub/connector-kit';
+import type { PaymentReversal } from '@qr-hub/protocol';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { PartnersModule } from '@app/partners/partners.module';
+import { ConnectorCatalogModule } from '@app/partners/connector-catalog.module';
 import { connectorContract, upstreamPayment } from './connector-contract';
 import { HUB_UPSTREAM, TEST_ENV, testHubConfigYaml } from './factories/hub-config.factory';
 import { aPaymentConfirmation, aPaymentReversal } from './factories/messages.factory';
@@ -24,42 +26,41 @@ import { FakeClock } from './utils/fake-clock';
 import { partnerCalls, PartnerServer, startPartnerServer } from './utils/partner-server';
 import { testTls } from './utils/test-tls';
 
-const PROMPT = { timeoutMs: 5_000 };
+const PROMPT = { timeoutMs: 5_000, partnerRef: null };
 
-function json(message: object): JsonObject {
-  return JSON.parse(JSON.stringify(message)) as JsonObject;
+/** An advice as plain JSON, as the hub stores and sends it (a reversal's fields include a confirmation's). */
+function json(message: object): PaymentReversal {
+  return JSON.parse(JSON.stringify(message)) as PaymentReversal;
 }
 
-function electrumPartner(baseUrl: string, overrides: Partial<PartnerConfig> = {}): PartnerConfig {
+function electrumOptions(baseUrl: string, overrides: Partial<ElectrumHttpOptions> = {}): ElectrumHttpOptions {
   return {
-    id: 'wallet-a',
-    connector: 'electrum-http',
     baseUrl,
     username: HUB_UPSTREAM.username,
     password: HUB_UPSTREAM.password,
     tls: { ca: testTls().cert, rejectUnauthorized: true },
-    timeoutMs: 1_000,
-    options: {},
+    allowPlainHttp: false,
+    connections: 512,
     ...overrides,
   };
 }
 
+/** What a connector's options schema says of `options`, as `key: problem` lines. */
+function optionProblems(definition: ConnectorDefinition, options: unknown): string[] {
+  const sources = { env: { WALLET_PW: 'pw' }, readFile: () => '', production: false };
+  const parsed = definition.options(optionHelpers(sources)).safeParse(options);
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
 connectorContract('sandbox', async () => {
   const clock = new FakeClock();
-  const factory = new SandboxConnectorFactory(clock);
-  const connector = factory.create({
-    id: 'sandbox',
-    connector: 'sandbox',
-    tls: { rejectUnauthorized: true },
-    timeoutMs: 1_000,
-    options: {},
-  });
+  const connector = new SandboxConnector('sandbox', clock);
   return { connector, close: async () => connector.close?.(), advanceTime: (ms) => clock.advance(ms) };
 });
 
 connectorContract('electrum-http', async () => {
   const server = await startPartnerServer();
-  const connector = new ElectrumHttpConnector(electrumPartner(server.baseUrl));
+  const connector = new ElectrumHttpConnector(electrumOptions(server.baseUrl), 1_000);
   return {
     connector,
     async close() {
@@ -105,16 +106,19 @@ describe('sandbox connector', () => {
     expect(clock.timerCount).toBe(0);
   });
 
-  it('needs no settings', () => {
-    expect(new SandboxConnectorFactory(new FakeClock()).validate()).toEqual([]);
+  it('needs no settings, and takes none', () => {
+    expect(optionProblems(sandboxConnector, {})).toEqual([]);
+    expect(optionProblems(sandboxConnector, { baseUrl: 'https://x' })).toEqual([
+      'baseUrl: unknown key; allowed keys: none',
+    ]);
   });
 });
 
 describe('electrum-http connector', () => {
   let server: PartnerServer;
   const open: ElectrumHttpConnector[] = [];
-  const connect = (overrides: Partial<PartnerConfig> = {}, baseUrl = server.baseUrl): ElectrumHttpConnector => {
-    const connector = new ElectrumHttpConnector(electrumPartner(baseUrl, overrides));
+  const connect = (overrides: Partial<ElectrumHttpOptions> = {}, baseUrl = server.baseUrl): ElectrumHttpConnector => {
+    const connector = new ElectrumHttpConnector(electrumOptions(baseUrl, overrides), 1_000);
     open.push(connector);
     return connector;
   };
@@ -218,7 +222,8 @@ describe('electrum-http classification of odd answers', () => {
     });
     await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
     connector = new ElectrumHttpConnector(
-      electrumPartner(`https://localhost:${(raw.address() as AddressInfo).port}/qr/v1`),
+      electrumOptions(`https://localhost:${(raw.address() as AddressInfo).port}/qr/v1`),
+      1_000,
     );
   });
   afterAll(async () => {
@@ -240,8 +245,8 @@ describe('electrum-http classification of odd answers', () => {
     ['pay', 503, 'Service Unavailable', { kind: 'failed', status: 503 }],
   ] as const)('%s answered %i with body %j → %o', async (call, status, body, expected) => {
     answer = { status, body };
-    const message = call === 'pay' ? request : advice;
-    await expect(connector[call](message, PROMPT)).resolves.toMatchObject(expected);
+    const outcome = call === 'pay' ? connector.pay(request, PROMPT) : connector[call](advice, PROMPT);
+    await expect(outcome).resolves.toMatchObject(expected);
   });
 
   it('a failed answer without an ErrorDetail becomes GENERAL_ERROR with the status as provider code', async () => {
@@ -279,33 +284,48 @@ describe('electrum-http classification of odd answers', () => {
   });
 });
 
-describe('electrum-http validate()', () => {
-  const factory = new ElectrumHttpConnectorFactory(new FakeClock());
-  const partner = (overrides: Partial<PartnerConfig>) => electrumPartner('https://wallet.example/qr/v1', overrides);
+describe('electrum-http options', () => {
+  const base = { baseUrl: 'https://wallet.example/qr/v1', username: 'qr-hub', password: { env: 'WALLET_PW' } };
 
   it('accepts a complete https partner', () => {
-    expect(factory.validate(partner({}))).toEqual([]);
+    expect(optionProblems(electrumHttpConnector, base)).toEqual([]);
   });
 
   it('names each missing or bad setting', () => {
-    expect(factory.validate(partner({ baseUrl: undefined, username: undefined, password: undefined }))).toEqual([
+    expect(optionProblems(electrumHttpConnector, {})).toEqual([
       'baseUrl: required by the electrum-http connector',
       'username: required by the electrum-http connector (Basic auth)',
+    ]);
+    expect(optionProblems(electrumHttpConnector, { baseUrl: 'https://wallet.example', username: 'qr-hub' })).toEqual([
       'password: required by the electrum-http connector (Basic auth)',
     ]);
-    expect(factory.validate(partner({ baseUrl: 'http://wallet.example/qr/v1' }))).toEqual([
+    expect(optionProblems(electrumHttpConnector, { ...base, baseUrl: 'http://wallet.example/qr/v1' })).toEqual([
       expect.stringMatching(/^baseUrl: must be https/),
     ]);
-    expect(factory.validate(partner({ options: { allowPlainHttp: 'yes', connections: 0, retries: 3 } }))).toEqual([
-      'options.retries: unknown option (allowed: allowPlainHttp, connections)',
-      'options.allowPlainHttp: must be true or false',
-      'options.connections: must be a whole number from 1 to 1024',
+    expect(
+      optionProblems(electrumHttpConnector, { ...base, allowPlainHttp: 'yes', connections: 0, retries: 3 }),
+    ).toEqual([
+      'retries: unknown key; allowed keys: baseUrl, username, password, tls, allowPlainHttp, connections',
+      'allowPlainHttp: must be true or false',
+      'connections: must be a whole number from 1 to 1024',
+    ]);
+    expect(optionProblems(electrumHttpConnector, { ...base, conections: 8 })).toEqual([
+      "conections: unknown key; did you mean 'connections'?",
     ]);
   });
 
-  it('allows plain http only with options.allowPlainHttp: true', () => {
+  it('takes the password only as a secret: { env } or { file }, never plaintext', () => {
+    expect(optionProblems(electrumHttpConnector, { ...base, password: 'plain' })).toEqual([
+      'password: must be { env: NAME } or { file: PATH }; plaintext secrets are refused in the config file',
+    ]);
+    expect(optionProblems(electrumHttpConnector, { ...base, password: { env: 'UNSET' } })).toEqual([
+      'password.env: environment variable UNSET is not set',
+    ]);
+  });
+
+  it('allows plain http only with allowPlainHttp: true', () => {
     expect(
-      factory.validate(partner({ baseUrl: 'http://proxy:8080/qr/v1', options: { allowPlainHttp: true } })),
+      optionProblems(electrumHttpConnector, { ...base, baseUrl: 'http://proxy:8080/qr/v1', allowPlainHttp: true }),
     ).toEqual([]);
   });
 });
@@ -319,7 +339,12 @@ describe('connector registration', () => {
       parseHubConfig(yaml, { sourcePath: 't.yaml', env: TEST_ENV }),
     );
     const module = await Test.createTestingModule({
-      imports: [ClockModule.forRoot(new FakeClock()), ConfigModule.forRoot(config), PartnersModule],
+      imports: [
+        ClockModule.forRoot(new FakeClock()),
+        ConfigModule.forRoot(config),
+        ConnectorCatalogModule.forRoot(),
+        PartnersModule,
+      ],
     }).compile();
     await module.init();
     const registry = module.get(PartnerRegistry);

@@ -25,6 +25,7 @@ function aPayment(changes: Partial<Payment> = {}): Payment {
     upstreamRequest: null,
     upstreamResponse: null,
     error: null,
+    partnerRef: null,
     lateResponse: null,
     createdAt: T0 + 10,
     updatedAt: T0 + 50,

@@ -1,3 +1,4 @@
+import { unknownKeyMessage, type OptionSources } from '@qr-hub/connector-kit';
 import { z } from 'zod';
 import { isPasswordHash } from '@app/auth/password-hash';
 
@@ -15,19 +16,25 @@ export interface InstitutionConfig {
 /** Where payments scanned by a partner go (docs/protocol.md §8, §9). */
 export interface PartnerConfig {
   id: string;
-  /** Connector name; the partner registry checks it names a registered connector. */
+  /** A built-in connector type or an installed connector package; the partner registry resolves it. */
   connector: string;
-  baseUrl?: string;
-  username?: string;
-  /** Outgoing Basic-auth password, read from the environment at load time. */
-  password?: string;
-  /** `ca` is the PEM text of `tls.caFile` (read at load time). */
-  tls: { ca?: string; rejectUnauthorized: boolean };
   /** Per-partner override of `timeouts.partnerTimeoutMs`, already resolved. */
   timeoutMs: number;
-  /** Connector-specific settings, validated by the connector. */
+  /**
+   * The connector's settings as written, validated by the connector's own options schema
+   * when the partner registry builds the connector (docs/protocol.md §9).
+   */
   options: Record<string, unknown>;
+  /**
+   * Keys written in the earlier flat shape, beside `connector` (`baseUrl`, `username`,
+   * `password`, `tls`): moved into `options`, and named where they were written in messages.
+   */
+  flatKeys: FlatPartnerKey[];
 }
+
+/** The partner keys of the earlier flat shape (docs/protocol.md §9), now under `options`. */
+export const FLAT_PARTNER_KEYS = ['baseUrl', 'username', 'password', 'tls'] as const;
+export type FlatPartnerKey = (typeof FLAT_PARTNER_KEYS)[number];
 
 /** The operator's validated, resolved config file (docs/protocol.md §9). */
 export interface HubConfig {
@@ -42,6 +49,10 @@ export interface HubConfig {
   partners: PartnerConfig[];
   /** The file this was loaded from (absolute when loaded with `loadHubConfig`). */
   sourcePath: string;
+  /** Where connectors' option helpers read `{ env }` and `{ file }` secrets and PEM files from. */
+  optionSources?: OptionSources;
+  /** ` (line N)` of a key path in the file, for messages about it; '' when unknown. */
+  lineOf?: (path: readonly (string | number)[]) => string;
 }
 
 /**
@@ -64,11 +75,9 @@ export interface RetentionConfig {
   batchPauseMs: number;
 }
 
-/** What the schema needs from outside: env vars for `{ env: NAME }` and a way to read CA files. */
+/** What the schema needs from outside: env vars for `{ env: NAME }`. */
 export interface HubConfigContext {
   env: NodeJS.ProcessEnv;
-  /** Reads a CA file named in the config (relative to the config file); throws with a reason. */
-  readCaFile(file: string): string;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -96,23 +105,6 @@ function strictSection<T extends z.ZodRawShape>(
     },
     z.object(shape, { invalid_type_error: opts.typeMessage ?? 'must be a mapping (key: value)' }),
   );
-}
-
-function unknownKeyMessage(key: string, known: string[]): string {
-  const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
-  return near ? `unknown key; did you mean '${near}'?` : `unknown key; allowed keys: ${known.join(', ')}`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 /* YAML turns unquoted `1234` into a number (and drops leading zeros), so ids must be quoted strings. */
@@ -189,16 +181,6 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
     return { kind: 'plain', value: p.env === undefined ? '' : readEnv(ctx, p.env, issues) };
   });
 
-  /* Outgoing passwords must be plaintext at runtime (the hub sends them), and
-     plaintext secrets in the file are refused, so the environment is the only source. */
-  const partnerPassword = strictSection(
-    { env: envName },
-    {
-      typeMessage: 'must be { env: NAME }; plaintext secrets are refused in the config file',
-      unknownKey: () => 'not accepted; outgoing passwords come only from the environment: { env: NAME }',
-    },
-  ).transform((p, issues) => readEnv(ctx, p.env, issues));
-
   const institution = strictSection({
     id,
     name: text,
@@ -211,41 +193,29 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
     password: institutionPassword,
   }).transform((i): InstitutionConfig => ({ id: i.id, name: i.name, role: i.role, secret: i.password }));
 
-  const partnerTls = strictSection({
-    caFile: text.optional(),
-    rejectUnauthorized: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
-  }).transform((t, issues): PartnerConfig['tls'] => {
-    let ca: string | undefined;
-    if (t.caFile !== undefined) {
-      try {
-        ca = ctx.readCaFile(t.caFile);
-        if (!ca.includes('-----BEGIN CERTIFICATE-----'))
-          custom(issues, ['caFile'], 'does not contain a PEM certificate');
-      } catch (err) {
-        custom(issues, ['caFile'], `cannot be read: ${(err as Error).message}`);
-      }
-    }
-    return { ...(ca !== undefined && { ca }), rejectUnauthorized: t.rejectUnauthorized ?? true };
-  });
-
+  /*
+   * A partner's connector settings are the connector's business (its own options schema,
+   * checked when the partner registry builds it). Here: the keys the core reads, and the
+   * earlier flat shape (`baseUrl`, `username`, `password`, `tls` beside `connector`) moved
+   * into `options` as written, so configs written for earlier versions keep working.
+   */
   const partner = strictSection({
     id,
     connector: text,
-    baseUrl: text
-      .pipe(z.string().url('must be a URL'))
-      .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
-      .optional(),
-    username: text.optional(),
-    password: partnerPassword.optional(),
-    tls: partnerTls.default({}),
     timeoutMs: int(1, 600_000).optional(),
     options: z.record(z.string(), z.unknown(), { invalid_type_error: 'must be a mapping' }).default({}),
-  }).superRefine((p, issues) => {
-    // Basic auth needs both halves; half a credential is a config mistake.
-    if (p.username !== undefined && p.password === undefined)
-      custom(issues, ['password'], 'required when username is set');
-    if (p.password !== undefined && p.username === undefined)
-      custom(issues, ['username'], 'required when password is set');
+    baseUrl: z.unknown(),
+    username: z.unknown(),
+    password: z.unknown(),
+    tls: z.unknown(),
+  }).transform((p, issues) => {
+    const options = { ...p.options };
+    const flatKeys = FLAT_PARTNER_KEYS.filter((key) => p[key] !== undefined);
+    for (const key of flatKeys) {
+      if (key in options) custom(issues, [key], `also given as options.${key}; keep only options.${key}`);
+      else options[key] = p[key];
+    }
+    return { id: p.id, connector: p.connector, timeoutMs: p.timeoutMs, options, flatKeys };
   });
 
   const timeouts = strictSection({

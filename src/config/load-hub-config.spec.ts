@@ -52,7 +52,7 @@ describe('hub config file (docs/protocol.md §9)', () => {
       ['ops', 'operator'],
     ]);
     expect(cfg.partners).toEqual([
-      { id: 'sandbox', connector: 'sandbox', tls: { rejectUnauthorized: true }, timeoutMs: 25000, options: {} },
+      { id: 'sandbox', connector: 'sandbox', timeoutMs: 25000, options: {}, flatKeys: [] },
     ]);
     // The hashes in the file are those of the documented demo passwords.
     const byId = new Map(cfg.institutions.map((i) => [i.id, i.secret]));
@@ -95,12 +95,13 @@ institutions:                    # who may call the hub; Basic-auth username = i
 partners:                        # where payments scanned by a partner go
   - id: wallet-a
     connector: electrum-http
-    baseUrl: https://127.0.0.1:9443/qr/v1
-    username: qr-hub
-    password: { env: WALLET_A_PASSWORD }
-    tls: { caFile: certs/wallet-a-ca.pem }     # or rejectUnauthorized: false (not in production)
+    options:                     # validated by the connector's own schema
+      baseUrl: https://127.0.0.1:9443/qr/v1
+      username: qr-hub
+      password: { env: WALLET_A_PASSWORD }       # secrets: { env: NAME } or { file: PATH }
+      tls: { caFile: certs/wallet-a-ca.pem }     # or rejectUnauthorized: false (not in production)
   - id: sandbox
-    connector: sandbox
+    connector: sandbox           # refused in production
 `;
     try {
       const env = { DEMO_RETAILER_PASSWORD: 'retailer-secret', WALLET_A_PASSWORD: 'wallet-a-secret' };
@@ -109,6 +110,8 @@ partners:                        # where payments scanned by a partner go
         ['wallet-a', 'electrum-http'],
         ['sandbox', 'sandbox'],
       ]);
+      expect(cfg.partners[0].options).toMatchObject({ baseUrl: 'https://127.0.0.1:9443/qr/v1', username: 'qr-hub' });
+      expect(cfg.partners[0].flatKeys).toEqual([]);
       expect(cfg.institutions.map((i) => [i.id, i.role])).toEqual([
         ['1234', 'retailer'],
         ['wallet-a', 'partner'],
@@ -202,22 +205,6 @@ partners:                        # where payments scanned by a partner go
     ]);
   });
 
-  it('takes outgoing partner passwords only from the environment', () => {
-    const doc = base();
-    const partner = (doc.partners as Record<string, unknown>[])[0];
-    Object.assign(partner, { username: 'qr-hub', password: { env: 'WALLET_PASSWORD' } });
-    expect(parse(doc).partners[0]).toMatchObject({ username: 'qr-hub', password: 'wallet-secret' });
-
-    partner.password = { value: 'plain' };
-    expect(problems(doc)).toContainEqual(
-      expect.stringMatching(/^partners\[0\]\.password\.value: not accepted; .*\{ env: NAME \}/),
-    );
-    partner.password = 'plain';
-    expect(problems(doc)).toEqual([expect.stringMatching(/^partners\[0\]\.password: must be \{ env: NAME \}/)]);
-    delete partner.password;
-    expect(problems(doc)).toEqual([expect.stringMatching(/^partners\[0\]\.password: required when username is set/)]);
-  });
-
   it('refuses plaintext and malformed institution passwords', () => {
     const doc = base();
     const inst = (doc.institutions as Record<string, unknown>[])[1];
@@ -243,20 +230,23 @@ partners:                        # where payments scanned by a partner go
     expect(problems(text)).toEqual([expect.stringMatching(/^institutions\[0\]\.id: must be a string \(quote it/)]);
   });
 
-  it('reads tls.caFile relative to the config file, and refuses a missing one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
-    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    writeFileSync(join(dir, 'wallet-ca.pem'), pem);
+  it("keeps a partner's options for its connector, moving the earlier flat shape under options", () => {
     const doc = base();
     const partner = (doc.partners as Record<string, unknown>[])[0];
-    partner.tls = { caFile: 'wallet-ca.pem' };
-    expect(parse(doc, ENV, join(dir, 'hub.yaml')).partners[0].tls).toEqual({ ca: pem, rejectUnauthorized: true });
-
-    partner.tls = { caFile: 'missing.pem' };
-    expect(problems(doc, ENV, join(dir, 'hub.yaml'))).toEqual([
-      expect.stringMatching(/^partners\[0\]\.tls\.caFile: cannot be read: ENOENT/),
+    Object.assign(partner, { username: 'qr-hub', options: { connections: 8 } });
+    expect(parse(doc).partners[0]).toEqual({
+      id: 'wallet',
+      connector: 'electrum-http',
+      timeoutMs: 25000,
+      options: { baseUrl: 'https://wallet.example/qr/v1', username: 'qr-hub', connections: 8 },
+      flatKeys: ['baseUrl', 'username'],
+    });
+    partner.options = { baseUrl: 'https://other.example' };
+    expect(problems(doc)).toEqual([
+      expect.stringMatching(
+        /^partners\[0\]\.baseUrl: also given as options\.baseUrl; keep only options\.baseUrl \(line \d+\)/,
+      ),
     ]);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('checks the store-and-forward settings (docs/protocol.md §10)', () => {

@@ -77,17 +77,23 @@ export function parseHubConfig(yamlText: string, opts: { sourcePath: string; env
   if (raw === null || raw === undefined) throw fail(['(top level): the file is empty']);
 
   const baseDir = dirname(resolve(sourcePath));
-  const schema = createHubConfigSchema({
-    env,
-    readCaFile: (file) => readFileSync(isAbsolute(file) ? file : resolve(baseDir, file), 'utf8'),
-  });
-  const parsed = schema.safeParse(raw);
+  const parsed = createHubConfigSchema({ env }).safeParse(raw);
   if (!parsed.success) {
     throw fail(
       parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}${lineOf(doc, lineCounter, i.path)}`),
     );
   }
-  return { ...parsed.data, sourcePath };
+  return {
+    ...parsed.data,
+    sourcePath,
+    // Connectors' options are validated later, by each connector's schema, with these.
+    optionSources: {
+      env,
+      readFile: (file) => readFileSync(isAbsolute(file) ? file : resolve(baseDir, file), 'utf8'),
+      production: env.NODE_ENV === 'production',
+    },
+    lineOf: (path) => lineOf(doc, lineCounter, path),
+  };
 }
 
 /*

@@ -54,7 +54,8 @@ describe('production refusals (docs/protocol.md §3)', () => {
     await expect(assertProductionReady(loadHubConfig(DEMO_PATH, {}), loadEnv({}))).resolves.toBeUndefined();
   });
 
-  it('refuses the demo config: demo passwords, no certificate, the sandbox wallet', async () => {
+  // Partners (the sandbox wallet, unchecked certificates) are refused by their connectors: partner-registry.service.spec.ts.
+  it('refuses the demo config: demo passwords, no certificate', async () => {
     const cfg = { ...loadHubConfig(DEMO_PATH, {}), sourcePath: '/etc/hub/hub.yaml' };
     const lines = await refusal(cfg, loadEnv({ NODE_ENV: 'production' }));
     expect(lines).toEqual([
@@ -62,7 +63,6 @@ describe('production refusals (docs/protocol.md §3)', () => {
       expect.stringMatching(/^institutions\[0\]\.password: '1234' uses a public demo password/),
       expect.stringMatching(/^institutions\[1\]\.password: 'sandbox' uses a public demo password/),
       expect.stringMatching(/^institutions\[2\]\.password: 'ops' uses a public demo password/),
-      expect.stringMatching(/^partners\[0\]\.connector: 'sandbox' uses the sandbox connector/),
     ]);
   });
 
@@ -76,13 +76,6 @@ describe('production refusals (docs/protocol.md §3)', () => {
   it('catches a demo password given as plaintext through the environment', async () => {
     const cfg = config({ env: 'SHOP_PASSWORD' }, { SHOP_PASSWORD: 'demo-operator' });
     expect(await refusal(cfg)).toEqual([expect.stringMatching(/^institutions\[0\]\.password: 'shop-17'/)]);
-  });
-
-  it('refuses partners whose certificate is not checked', async () => {
-    const cfg = config({ hash: await hashPassword('a-real-retailer-secret') }, {}, { rejectUnauthorized: false });
-    expect(await refusal(cfg)).toEqual([
-      expect.stringMatching(/^partners\[0\]\.tls\.rejectUnauthorized: must not be false/),
-    ]);
   });
 
   it('accepts a proper production config', async () => {
@@ -101,14 +94,6 @@ describe('production refusals (docs/protocol.md §3)', () => {
     const cfg = config({ hash: await hashPassword('a-real-retailer-secret') });
     expect(await refusal(cfg, loadEnv({ NODE_ENV: 'production', TLS_DISABLED: 'true' }))).toEqual([
       expect.stringMatching(/^TRUST_PROXY: must be set in production when TLS_DISABLED=true/),
-    ]);
-  });
-
-  it('refuses a partner on the sandbox connector (a simulated wallet that approves everything)', async () => {
-    const sandbox = { id: 'play', connector: 'sandbox' };
-    const cfg = config({ hash: await hashPassword('a-real-retailer-secret') }, {}, {}, [sandbox]);
-    expect(await refusal(cfg)).toEqual([
-      expect.stringMatching(/^partners\[1\]\.connector: 'play' uses the sandbox connector, a simulated wallet/),
     ]);
   });
 });

@@ -3,9 +3,6 @@ import { DEMO_PASSWORDS } from '@app/config/demo-credentials';
 import { EnvConfig } from '@app/config/env.validation';
 import { ConfigError, HubConfig, InstitutionConfig } from '@app/config/load-hub-config';
 
-/** The simulated wallet's connector name (src/partners/connectors/sandbox). */
-const SANDBOX_CONNECTOR = 'sandbox';
-
 /**
  * In production mode (`NODE_ENV=production`) refuses to start (docs/protocol.md §3) when:
  * TLS is on but no certificate/key is configured (the self-signed fallback is
@@ -13,10 +10,10 @@ const SANDBOX_CONNECTOR = 'sandbox';
  * a hash of it (so a hash copied from the demo config is caught too); TLS is
  * off and TRUST_PROXY is not set (the default trusts `X-Forwarded-For` from
  * every private address, so a client there could pick the address the login
- * throttle counts); any partner turns off upstream certificate checks; or any
- * partner uses the `sandbox` connector (a simulated wallet that approves
- * every payment). Throws one
- * {@link ConfigError} listing every problem; outside production it does nothing.
+ * throttle counts). Throws one {@link ConfigError} listing every problem;
+ * outside production it does nothing. Partners are checked by their connectors
+ * when the partner registry builds them: a connector not allowed in production
+ * (the sandbox) and `tls.rejectUnauthorized: false` are refused there.
  */
 export async function assertProductionReady(cfg: HubConfig, env: EnvConfig): Promise<void> {
   if (!env.production) return;
@@ -39,17 +36,6 @@ export async function assertProductionReady(cfg: HubConfig, env: EnvConfig): Pro
   cfg.institutions.forEach((inst, i) => {
     if (demoUsers[i]) {
       problems.push(`institutions[${i}].password: '${inst.id}' uses a public demo password; set a real one`);
-    }
-  });
-
-  cfg.partners.forEach((p, i) => {
-    if (!p.tls.rejectUnauthorized) {
-      problems.push(`partners[${i}].tls.rejectUnauthorized: must not be false in production; give tls.caFile instead`);
-    }
-    if (p.connector === SANDBOX_CONNECTOR) {
-      problems.push(
-        `partners[${i}].connector: '${p.id}' uses the sandbox connector, a simulated wallet that approves every payment; not allowed in production`,
-      );
     }
   });
 

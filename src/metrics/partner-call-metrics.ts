@@ -1,5 +1,4 @@
-import type { PartnerCallOptions, PartnerConnector, PartnerOutcome } from '@app/partners/partner-connector';
-import type { JsonObject } from '@app/persistence/column-types';
+import type { PartnerConnector } from '@app/partners/partner-connector';
 import type { HubMetrics, PartnerCall } from './hub-metrics';
 
 /**
@@ -8,25 +7,26 @@ import type { HubMetrics, PartnerCall } from './hub-metrics';
  * the connectors nor the payment flows know about metrics.
  */
 export function withCallMetrics(connector: PartnerConnector, partner: string, metrics: HubMetrics): PartnerConnector {
-  const timed =
-    (call: PartnerCall) =>
-    async (message: JsonObject, options: PartnerCallOptions): Promise<PartnerOutcome> => {
-      const stop = metrics.partnerCallDuration.startTimer({ partner, call });
-      let outcome: PartnerOutcome['kind'] = 'unknown';
-      try {
-        const answer = await connector[call](message, options);
-        outcome = answer.kind;
-        return answer;
-      } finally {
-        // A connector that throws broke its contract; what the partner did is unknown.
-        stop({ outcome });
-        metrics.partnerCalls.inc({ partner, call, outcome });
-      }
-    };
+  const timed = async <T extends { kind: 'successful' | 'failed' | 'unknown' }>(
+    call: PartnerCall,
+    send: () => Promise<T>,
+  ): Promise<T> => {
+    const stop = metrics.partnerCallDuration.startTimer({ partner, call });
+    let outcome: T['kind'] = 'unknown';
+    try {
+      const answer = await send();
+      outcome = answer.kind;
+      return answer;
+    } finally {
+      // A connector that throws broke its contract; what the partner did is unknown.
+      stop({ outcome });
+      metrics.partnerCalls.inc({ partner, call, outcome });
+    }
+  };
   return {
-    pay: timed('pay'),
-    confirm: timed('confirm'),
-    reverse: timed('reverse'),
+    pay: (request, call) => timed('pay', () => connector.pay(request, call)),
+    confirm: (advice, call) => timed('confirm', () => connector.confirm(advice, call)),
+    reverse: (advice, call) => timed('reverse', () => connector.reverse(advice, call)),
     ...(connector.close && { close: () => connector.close?.() ?? Promise.resolve() }),
   };
 }

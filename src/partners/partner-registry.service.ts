@@ -1,12 +1,14 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { optionHelpers, type ConnectorDefinition, type OptionSources } from '@qr-hub/connector-kit';
+import { readFileSync } from 'node:fs';
+import { Clock } from '@app/clock/clock';
 import { AppConfig } from '@app/config/app-config';
 import type { PartnerConfig } from '@app/config/hub-config.schema';
-import { ConfigError } from '@app/config/load-hub-config';
+import { ConfigError, formatIssuePath } from '@app/config/load-hub-config';
 import { HubMetrics } from '@app/metrics/hub-metrics';
 import { withCallMetrics } from '@app/metrics/partner-call-metrics';
-import { PartnerConnector, PartnerConnectorFactory } from './partner-connector';
-import { PartnerConnectorType } from './partner-connector.decorator';
+import { ConnectorCatalog } from './connector-catalog';
+import type { PartnerConnector } from './partner-connector';
 
 /** A configured partner and the connector that reaches it. */
 export interface RegisteredPartner {
@@ -14,48 +16,42 @@ export interface RegisteredPartner {
   connector: PartnerConnector;
 }
 
+/** Used when the config was built in code rather than read from a file (tests). */
+const NO_FILE_SOURCES: OptionSources = { env: {}, readFile: (path) => readFileSync(path, 'utf8'), production: false };
+
 /**
- * Builds one connector per configured partner from the connector types
- * discovered at start-up (docs/protocol.md §8). A partner naming an unknown connector, or
- * with settings its connector rejects, stops start-up naming the key.
+ * Builds one connector per configured partner (docs/adding-a-connector.md): finds the
+ * connector type (built in, or an installed package), validates the partner's `options`
+ * with the connector's own schema, and makes the connector. Every problem of every partner
+ * stops start-up in one message, each naming its key and line, as for the rest of the config.
  */
 @Injectable()
 export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly partners = new Map<string, RegisteredPartner>();
+  private readonly logger = new Logger(PartnerRegistry.name);
 
   constructor(
-    private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly catalog: ConnectorCatalog,
     // Optional so a registry can be built without the metrics module (unit tests).
     @Optional() private readonly metrics?: HubMetrics,
   ) {}
 
   onModuleInit(): void {
-    const factories = new Map<string, PartnerConnectorFactory>();
-    for (const wrapper of this.discovery.getProviders({ metadataKey: PartnerConnectorType.KEY })) {
-      const name = this.discovery.getMetadataByDecorator(PartnerConnectorType, wrapper);
-      if (name && wrapper.instance) factories.set(name, wrapper.instance as PartnerConnectorFactory);
-    }
     const problems: string[] = [];
     this.config.hub.partners.forEach((partner, i) => {
-      const factory = factories.get(partner.connector);
-      if (!factory) {
-        problems.push(
-          `partners[${i}].connector: unknown connector "${partner.connector}" (known: ${[...factories.keys()].join(', ')})`,
-        );
-        return;
-      }
-      const invalid = factory.validate(partner).map((p) => `partners[${i}].${p}`);
-      if (invalid.length > 0) return void problems.push(...invalid);
-      const connector = factory.create(partner);
+      const found = this.catalog.find(partner.connector);
+      if ('problem' in found)
+        return void problems.push(`partners[${i}].connector: ${found.problem}${this.line([i, 'connector'])}`);
+      const built = this.build(found.definition, partner, i);
+      if (Array.isArray(built)) return void problems.push(...built);
       this.partners.set(partner.id, {
         config: partner,
-        connector: this.metrics ? withCallMetrics(connector, partner.id, this.metrics) : connector,
+        connector: this.metrics ? withCallMetrics(built, partner.id, this.metrics) : built,
       });
     });
-    if (problems.length > 0) {
-      throw new ConfigError(`Invalid hub config ${this.config.hub.sourcePath}`, problems);
-    }
+    if (problems.length > 0) throw new ConfigError(`Invalid hub config ${this.config.hub.sourcePath}`, problems);
   }
 
   get(partnerId: string): RegisteredPartner | undefined {
@@ -68,5 +64,43 @@ export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.partners.values()].map((p) => p.connector.close?.()));
+  }
+
+  /** The partner's connector, or its problems as `partners[i].<key>: <problem> (line N)`. */
+  private build(definition: ConnectorDefinition, partner: PartnerConfig, i: number): PartnerConnector | string[] {
+    const sources = this.config.hub.optionSources ?? NO_FILE_SOURCES;
+    if (sources.production && definition.allowedInProduction === false) {
+      return [
+        `partners[${i}].connector: '${partner.id}' uses the ${definition.type} connector, ${definition.description}; not allowed in production${this.line([i, 'connector'])}`,
+      ];
+    }
+    const parsed = definition.options(optionHelpers(sources)).safeParse(partner.options);
+    if (!parsed.success) {
+      return parsed.error.issues.map((issue) => {
+        // A key of the earlier flat shape is named where the operator wrote it.
+        const flat = partner.flatKeys.includes(issue.path[0] as never);
+        const path = [i, ...(flat ? [] : ['options']), ...issue.path];
+        return `${formatIssuePath(['partners', ...path])}: ${issue.message}${this.line(path)}`;
+      });
+    }
+    if (partner.flatKeys.length > 0) {
+      this.logger.warn(
+        `partners[${i}] (${partner.id}): ${partner.flatKeys.join(', ')} beside connector is the earlier config shape; ` +
+          `it still works, but move ${partner.flatKeys.length === 1 ? 'it' : 'them'} under options (partners[${i}].options.${partner.flatKeys[0]} …)`,
+      );
+    }
+    const log = (level: 'log' | 'warn' | 'error') => (message: string) =>
+      this.logger[level](`partner ${partner.id}: ${message}`);
+    return definition.create(parsed.data, {
+      partnerId: partner.id,
+      timeoutMs: partner.timeoutMs,
+      clock: this.clock,
+      log: { info: log('log'), warn: log('warn'), error: log('error') },
+      production: sources.production,
+    });
+  }
+
+  private line(path: readonly (string | number)[]): string {
+    return this.config.hub.lineOf?.(['partners', ...path]) ?? '';
   }
 }

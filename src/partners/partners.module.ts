@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
-import { CONNECTOR_MODULES } from './connectors';
 import { PartnerRegistry } from './partner-registry.service';
 
+/** The configured partners and their connectors; the connector types come from ConnectorCatalogModule. */
 @Module({
-  imports: [DiscoveryModule, ...CONNECTOR_MODULES],
   providers: [PartnerRegistry],
   exports: [PartnerRegistry],
 })

@@ -10,7 +10,8 @@ import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
 import { OutboxRepository } from '@app/advices/saf/outbox.repository';
 import { ErrorType, isErrorType } from '@app/errors/error-type';
 import { HubError } from '@app/errors/hub-error';
-import { LateAnswer, PartnerOutcome } from '@app/partners/partner-connector';
+import type { LateAnswer, PayOutcome } from '@app/partners/partner-connector';
+import type { PaymentRequest } from '@qr-hub/protocol';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { JsonObject } from '@app/persistence/column-types';
 import { Database } from '@app/persistence/database';
@@ -90,9 +91,9 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       new Date(sentAt).toISOString(),
       scan?.partnerPaymentToken,
     );
-    const outcome: PartnerOutcome = registered
+    const outcome: PayOutcome = registered
       ? await registered.connector
-          .pay(upstream, {
+          .pay(upstream as unknown as PaymentRequest, {
             timeoutMs: registered.config.timeoutMs,
             onLateAnswer: (a) => void this.recordLate(payment, a),
           })
@@ -104,9 +105,11 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     try {
       await this.auditCall(payment, upstream, outcome, sentAt);
       if (outcome.kind === 'successful') {
-        const approved = approvedAmount(outcome.body, payment);
-        if (approved !== null)
-          return await this.approve(payment, retailer, upstream, outcome.body ?? {}, approved, partner);
+        const body = outcome.body as unknown as JsonObject;
+        const approved = approvedAmount(body, payment);
+        if (approved !== null) {
+          return await this.approve(payment, retailer, upstream, body, approved, partner, outcome.partnerRef);
+        }
         this.logger.warn(`payment ${payment.id}: partner approval unreadable, reversing`);
       }
       if (outcome.kind === 'failed') return await this.decline(payment, upstream, outcome);
@@ -194,6 +197,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     body: JsonObject,
     approved: number,
     partner: { id: string; name: string },
+    partnerRef: string | undefined,
   ): Promise<PaymentResponse> {
     const now = this.clock.now();
     const response = buildPaymentResponse(retailer, body, partner, approved, new Date(now).toISOString(), this.hub);
@@ -206,6 +210,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
         upstreamResponse: body,
         updatedAt: now,
       };
+      if (partnerRef !== undefined) changes.partnerRef = partnerRef;
       // The code first, then the payment: the lock order of every transaction about a code.
       await this.qrCodes.lock(em, payment.tranId);
       // The row as our update left it: a reversal that committed first is seen here,
@@ -238,7 +243,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   private async decline(
     payment: Payment,
     upstream: JsonObject,
-    outcome: Extract<PartnerOutcome, { kind: 'failed' }>,
+    outcome: Extract<PayOutcome, { kind: 'failed' }>,
   ): Promise<never> {
     const error = outcome.error;
     const errorType = isErrorType(error.errorType) ? error.errorType : ErrorType.DECLINED_BY_PARTNER;
@@ -248,6 +253,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
         state: 'DECLINED',
         upstreamRequest: masked(upstream),
         error: { ...error },
+        ...(outcome.partnerRef !== undefined && { partnerRef: outcome.partnerRef }),
         updatedAt: now,
       }),
     );
@@ -263,11 +269,11 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   private async giveUp(
     payment: Payment,
     upstream: JsonObject,
-    outcome: PartnerOutcome,
+    outcome: PayOutcome,
     timeoutMs: number | undefined,
   ): Promise<never> {
     const now = this.clock.now();
-    const queued = await this.db.transaction((em) => this.markUnknown(em, payment, upstream, now));
+    const queued = await this.db.transaction((em) => this.markUnknown(em, payment, upstream, now, outcome.partnerRef));
     this.forwarder.wake();
     // The operator's first question: which partner, why, after how long, and what the hub did about it.
     const why = outcome.kind === 'unknown' ? outcome.reason : 'approval unreadable';
@@ -283,10 +289,18 @@ export class PaymentRouter implements BeforeApplicationShutdown {
    * SENDING → UNKNOWN with its timeout reversal queued, in the caller's
    * transaction; false when it was no longer SENDING.
    * @param upstream what was sent, kept (masked) on the payment; null if nothing was
+   * @param partnerRef the partner's reference, when even an unknown outcome carried one
    */
-  async markUnknown(em: EntityManager, payment: Payment, upstream: JsonObject | null, now: number): Promise<boolean> {
+  async markUnknown(
+    em: EntityManager,
+    payment: Payment,
+    upstream: JsonObject | null,
+    now: number,
+    partnerRef?: string,
+  ): Promise<boolean> {
     const changes: Partial<Payment> = { state: 'UNKNOWN', updatedAt: now };
     if (upstream) changes.upstreamRequest = masked(upstream);
+    if (partnerRef !== undefined) changes.partnerRef = partnerRef;
     if (!(await this.payments.transition(em, payment.id, 'SENDING', changes))) return false;
     await this.queueReversal(em, { ...payment, ...changes }, 'TIMEOUT', now);
     return true;
@@ -317,13 +331,15 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   private async recordLate(payment: Payment, answer: LateAnswer): Promise<void> {
     this.logger.warn(`late partner answer for payment ${payment.id} (HTTP ${answer.status}); recorded, no change`);
     try {
+      // The late answer's reference is kept for the timeout reversal still to be delivered.
       await this.db.run((em) =>
         this.payments.update(em, payment.id, {
           lateResponse: {
-            status: answer.status,
+            status: answer.status ?? null,
             body: answer.body,
             receivedAt: new Date(answer.receivedAt).toISOString(),
           },
+          ...(answer.partnerRef !== undefined && { partnerRef: answer.partnerRef }),
         }),
       );
       await this.audit.record({
@@ -332,7 +348,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
         messageId: payment.upstreamId,
         tranId: payment.tranId,
         institutionId: payment.partnerId,
-        httpStatus: answer.status,
+        httpStatus: answer.status ?? null,
         outcome: 'late',
         responseBody: answer.body,
       });
@@ -341,7 +357,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     }
   }
 
-  private auditCall(payment: Payment, upstream: JsonObject, outcome: PartnerOutcome, sentAt: number): Promise<void> {
+  private auditCall(payment: Payment, upstream: JsonObject, outcome: PayOutcome, sentAt: number): Promise<void> {
     return this.audit.record({
       direction: 'OUT',
       operation: 'pay',

@@ -74,6 +74,13 @@ export class Payment {
   @Column(jsonColumn({ name: 'error', nullable: true }))
   error!: JsonObject | null;
 
+  /**
+   * The partner's own reference for the payment (e.g. a charge id), from its answer or a late
+   * one: handed back to the connector with every advice (docs/adding-a-connector.md).
+   */
+  @Column({ name: 'partner_ref', type: 'varchar', length: 256, nullable: true })
+  partnerRef!: string | null;
+
   /** A partner answer that arrived after the hub gave up (kept for reconciliation). */
   @Column(jsonColumn({ name: 'late_response', nullable: true }))
   lateResponse!: JsonObject | null;

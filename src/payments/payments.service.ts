@@ -160,6 +160,7 @@ export class PaymentsService {
       upstreamRequest: null,
       upstreamResponse: null,
       error: null,
+      partnerRef: null,
       lateResponse: null,
       createdAt: now,
       updatedAt: now,

@@ -2,6 +2,8 @@ import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import type { PaymentResponse } from '@app/common/dto/payment-response';
 import type { ThirdPartyIdentifierDto } from '@app/common/dto/third-party-identifier.dto';
 import type { JsonObject } from '@app/persistence/column-types';
+import { upstreamAdvice, type AdvisedPayment } from '@qr-hub/connector-kit';
+import type { Amounts, ReversalReason } from '@qr-hub/protocol';
 import type { Payment } from './payment.entity';
 
 /** The hub's own identity upstream (config `hub`). */
@@ -100,21 +102,25 @@ export function buildUpstreamAdvice(
 ): JsonObject {
   const retailer = payment.request as unknown as PaymentRequestDto;
   const partnerIds = (payment.upstreamResponse as JsonObject | null)?.thirdPartyIdentifiers;
-  const advice: JsonObject = {
-    id: adviceId,
-    requestId: payment.upstreamId,
-    time,
-    thirdPartyIdentifiers: Array.isArray(partnerIds) ? partnerIds : upstreamIdentifiers(retailer, hub),
+  const advised: AdvisedPayment = {
+    requestId: payment.upstreamId ?? '',
     tranId: payment.tranId,
+    thirdPartyIdentifiers: (Array.isArray(partnerIds)
+      ? partnerIds
+      : upstreamIdentifiers(retailer, hub)) as AdvisedPayment['thirdPartyIdentifiers'],
+    ...(payment.partnerId && { partner: { id: payment.partnerId, name: partnerName(payment) } }),
+    stan: extra.stan ?? retailer.stan,
+    rrn: extra.rrn ?? retailer.rrn,
   };
-  if (payment.partnerId) advice.partner = { id: payment.partnerId, name: partnerName(payment) };
-  if (kind === 'REVERSAL') advice.reversalReason = extra.reversalReason ?? 'CANCELLED';
-  if (extra.amounts !== undefined) advice.amounts = extra.amounts;
-  const stan = extra.stan ?? retailer.stan;
-  const rrn = extra.rrn ?? retailer.rrn;
-  if (stan) advice.stan = stan;
-  if (rrn) advice.rrn = rrn;
-  return advice;
+  const options = { ...(extra.amounts !== undefined && { amounts: extra.amounts as Amounts }) };
+  const advice =
+    kind === 'CONFIRMATION'
+      ? upstreamAdvice('CONFIRMATION', advised, adviceId, time, options)
+      : upstreamAdvice('REVERSAL', advised, adviceId, time, {
+          ...options,
+          reversalReason: (extra.reversalReason ?? 'CANCELLED') as ReversalReason,
+        });
+  return advice as unknown as JsonObject;
 }
 
 function partnerName(payment: Payment): string {

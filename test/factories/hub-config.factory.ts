@@ -28,6 +28,8 @@ export interface TestHubConfigOptions {
   /** The `retention:` section's keys (the hub's defaults otherwise). */
   retention?: Record<string, number | string>;
   heldPaymentsPerRetailer?: number;
+  /** More `partners:` entries (e.g. on a connector type a test hands in). */
+  extraPartners?: Array<Record<string, unknown>>;
 }
 
 /** The YAML of a hub config for tests (docs/protocol.md §9 shape). */
@@ -36,10 +38,15 @@ export function testHubConfigYaml(o: TestHubConfigOptions = {}): string {
     ? `
   - id: wallet-a
     connector: electrum-http
-    baseUrl: ${o.walletBaseUrl}
-    username: ${HUB_UPSTREAM.username}
-    password: { env: T_HUB_UPSTREAM_PW }
-    tls: { caFile: ${JSON.stringify(o.walletCaFile ?? '')} }`
+    options:
+      baseUrl: ${o.walletBaseUrl}
+      username: ${HUB_UPSTREAM.username}
+      password: { env: T_HUB_UPSTREAM_PW }${
+        o.walletCaFile
+          ? `
+      tls: { caFile: ${JSON.stringify(o.walletCaFile)} }`
+          : ''
+      }`
     : '';
   return `
 hub: { institutionId: qr-hub, name: QR Hub }
@@ -59,6 +66,6 @@ institutions:
   - { id: ${SANDBOX.id}, name: Sandbox Wallet, role: partner, password: { env: T_SANDBOX_PW } }
   - { id: ${OPERATOR.id}, name: Operator, role: operator, password: { env: T_OPERATOR_PW } }
 partners:
-  - { id: sandbox, connector: sandbox }${wallet}
+  - { id: sandbox, connector: sandbox }${wallet}${(o.extraPartners ?? []).map((p) => `\n  - ${JSON.stringify(p)}`).join('')}
 `;
 }

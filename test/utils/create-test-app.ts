@@ -1,6 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
+import type { ConnectorDefinition } from '@qr-hub/connector-kit';
 import { AppConfig } from '@app/config/app-config';
 import { loadEnv } from '@app/config/env.validation';
 import { parseHubConfig } from '@app/config/load-hub-config';
@@ -28,6 +29,8 @@ export interface TestAppOptions extends TestHubConfigOptions {
   database?: TestDatabase;
   /** Capture the hub's JSON log lines (at env LOG_LEVEL, default silent); Nest's own logs included. */
   logDestination?: DestinationStream;
+  /** Connector types beside the built-in ones, and partners on them (`partners:` entries as YAML flow maps). */
+  connectors?: readonly ConnectorDefinition[];
 }
 
 /** Boots the real hub over HTTPS on a fresh database and a free port. */
@@ -47,6 +50,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = new AppConfig(env, hub);
   const app = await createApp(config, {
     clock: options.clock,
+    connectors: options.connectors,
     ...(options.logDestination ? { logDestination: options.logDestination } : { logger: false }),
   });
   hardenServer(app.getHttpServer());

@@ -3,7 +3,7 @@ import { createServer, Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { JsonObject } from '@app/persistence/column-types';
-import { SandboxPartner, SimulatedAnswer } from '@app/partners/connectors/sandbox/sandbox.connector';
+import { SandboxPartner, type SimulatedAnswer } from '@qr-hub/connector-kit';
 import { HUB_UPSTREAM } from '../factories/hub-config.factory';
 import { testTls } from './test-tls';
 

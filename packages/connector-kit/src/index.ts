@@ -25,13 +25,8 @@ export type {
 } from './define-connector';
 export { upstreamAdvice } from './hub-messages';
 export type { AdvisedPayment } from './hub-messages';
-export { optionHelpers } from './options';
+export { optionHelpers, strictObject, unknownKeyMessage } from './options';
 export type { OptionHelpers, OptionSources, TlsOptions } from './options';
 export * from './sandbox/sandbox-rules';
 export { SandboxPartner } from './sandbox/sandbox-partner';
-export type {
-  AdviceKind,
-  SandboxPartnerOptions,
-  SandboxPayAnswer,
-  SimulatedAnswer,
-} from './sandbox/sandbox-partner';
+export type { AdviceKind, SandboxPartnerOptions, SandboxPayAnswer, SimulatedAnswer } from './sandbox/sandbox-partner';

@@ -38,8 +38,48 @@ export interface OptionHelpers {
    * PEM text. `rejectUnauthorized: false` is refused in production.
    */
   tls(): z.ZodType<TlsOptions, z.ZodTypeDef, unknown>;
+  /** An object with exactly these keys: an unknown key is reported with "did you mean". */
+  object: typeof strictObject;
   /** True when the hub runs with NODE_ENV=production (for rules only production enforces). */
   production: boolean;
+}
+
+/**
+ * An object schema that refuses unknown keys, naming the nearest known one: in a payments
+ * config a typo silently ignored would run a partner on a default the operator thinks
+ * they changed. Unknown keys are reported together with every other problem of the object.
+ */
+export function strictObject<T extends z.ZodRawShape>(shape: T, typeMessage = 'must be a mapping (key: value)') {
+  const known = Object.keys(shape);
+  return z.preprocess(
+    (value, ctx) => {
+      if (isRecord(value)) {
+        for (const key of Object.keys(value).filter((k) => !known.includes(k))) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: unknownKeyMessage(key, known) });
+        }
+      }
+      return value;
+    },
+    z.object(shape, { invalid_type_error: typeMessage }),
+  );
+}
+
+/** `unknown key; did you mean 'x'?` when a known key is close, else the list of known keys. */
+export function unknownKeyMessage(key: string, known: readonly string[]): string {
+  const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+  return near ? `unknown key; did you mean '${near}'?` : `unknown key; allowed keys: ${known.join(', ') || 'none'}`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 /* An environment variable's name as shells accept it. */
@@ -94,33 +134,28 @@ export function optionHelpers(sources: OptionSources): OptionHelpers {
     });
 
   const tls = () =>
-    z
-      .object(
-        {
-          caFile: pemFile('certificate').optional(),
-          certFile: pemFile('certificate').optional(),
-          keyFile: pemFile('private key').optional(),
-          rejectUnauthorized: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
-        },
-        { invalid_type_error: 'must be a mapping' },
-      )
-      .strict()
+    strictObject({
+      caFile: pemFile('certificate').optional(),
+      certFile: pemFile('certificate').optional(),
+      keyFile: pemFile('private key').optional(),
+      rejectUnauthorized: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+    })
       .superRefine((t, ctx) => {
         if ((t.certFile === undefined) !== (t.keyFile === undefined)) {
-          problem(ctx, 'certFile and keyFile go together (mutual TLS)', [t.certFile === undefined ? 'certFile' : 'keyFile']);
+          problem(ctx, 'certFile and keyFile go together (mutual TLS)', [
+            t.certFile === undefined ? 'certFile' : 'keyFile',
+          ]);
         }
         if (t.rejectUnauthorized === false && sources.production) {
           problem(ctx, 'must not be false in production; give caFile instead', ['rejectUnauthorized']);
         }
       })
-      .transform(
-        (t): TlsOptions => ({
-          ...(t.caFile !== undefined && { ca: t.caFile }),
-          ...(t.certFile !== undefined && { cert: t.certFile }),
-          ...(t.keyFile !== undefined && { key: t.keyFile }),
-          rejectUnauthorized: t.rejectUnauthorized ?? true,
-        }),
-      );
+      .transform((t): TlsOptions => ({
+        ...(t.caFile !== undefined && { ca: t.caFile }),
+        ...(t.certFile !== undefined && { cert: t.certFile }),
+        ...(t.keyFile !== undefined && { key: t.keyFile }),
+        rejectUnauthorized: t.rejectUnauthorized ?? true,
+      }));
 
-  return { secret, pemFile, tls, production: sources.production };
+  return { secret, pemFile, tls, object: strictObject, production: sources.production };
 }

@@ -2,16 +2,16 @@ import { AuditService } from '@app/audit/audit.service';
 import { AppConfig } from '@app/config/app-config';
 import type { PartnerConfig } from '@app/config/hub-config.schema';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
-import type { PartnerCallOptions, PartnerConnector } from '@app/partners/partner-connector';
+import type { AdviceCall, PartnerConnector } from '@app/partners/partner-connector';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 // test/ has no path alias (jest/tsconfig map only @app → src).
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { AdviceForwarder, adviceTimeoutMs } from './advice-forwarder.service';
 import { OutboxEntry } from './outbox-entry.entity';
-import { OutboxRepository } from './outbox.repository';
+import { ClaimedEntry, OutboxRepository } from './outbox.repository';
 
 /** One queued confirmation to `wallet`, as `claimDue` returns it. */
-function anEntry(now: number): OutboxEntry {
+function anEntry(now: number): ClaimedEntry {
   return Object.assign(new OutboxEntry(), {
     id: 'c7c2f5a4-1b0e-4f7e-9a55-2d6c2a9f0b11',
     paymentId: 'p-1',
@@ -29,6 +29,7 @@ function anEntry(now: number): OutboxEntry {
     createdAt: now,
     updatedAt: now,
     deliveredAt: null,
+    partnerRef: null,
   });
 }
 
@@ -52,18 +53,22 @@ async function deliverOne(partnerTimeoutMs: number, leaseMs: number): Promise<{ 
     nextDueAt: () => Promise.resolve(null),
     releaseLeases: () => Promise.resolve(),
   };
-  const calls: PartnerCallOptions[] = [];
-  const answer = (_advice: object, options: PartnerCallOptions) => {
+  const calls: AdviceCall[] = [];
+  const answer = (_advice: object, options: AdviceCall) => {
     calls.push(options);
     return Promise.resolve({ kind: 'successful' as const, status: 202, body: null });
   };
-  const connector: PartnerConnector = { pay: answer, confirm: answer, reverse: answer };
+  const connector: PartnerConnector = {
+    pay: () => Promise.reject(new Error('not called')),
+    confirm: answer,
+    reverse: answer,
+  };
   const partner: PartnerConfig = {
     id: 'wallet',
     connector: 'electrum-http',
-    tls: { rejectUnauthorized: true },
     timeoutMs: partnerTimeoutMs,
     options: {},
+    flatKeys: [],
   };
   const partners: Pick<PartnerRegistry, 'get'> = {
     get: (id) => (id === 'wallet' ? { config: partner, connector } : undefined),

@@ -6,11 +6,12 @@ import { ErrorDetail } from '@app/errors/error-detail';
 import { ErrorType } from '@app/errors/error-type';
 import { backoffDelay } from '@qr-hub/protocol';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
-import { PartnerOutcome } from '@app/partners/partner-connector';
+import type { AdviceOutcome, PartnerConnector } from '@app/partners/partner-connector';
+import type { PaymentConfirmation, PaymentReversal } from '@qr-hub/protocol';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { AuditService } from '@app/audit/audit.service';
 import { OutboxEntry } from './outbox-entry.entity';
-import { OutboxRepository } from './outbox.repository';
+import { ClaimedEntry, OutboxRepository } from './outbox.repository';
 
 const IDLE_POLL_MS = 1_000;
 /** What an advice delivery leaves of its lease for claiming the batch and recording the outcome. */
@@ -106,11 +107,11 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     }, ms);
   }
 
-  private async deliver(entry: OutboxEntry): Promise<void> {
+  private async deliver(entry: ClaimedEntry): Promise<void> {
     const partner = this.partners.get(entry.partnerId);
     const started = this.clock.now();
     const { leaseMs } = this.config.hub.saf;
-    const outcome: PartnerOutcome = partner
+    const outcome: AdviceOutcome = partner
       ? await this.send(entry, partner.connector, adviceTimeoutMs(partner.config.timeoutMs, leaseMs))
       : { kind: 'failed', status: 0, error: notConfigured(entry.partnerId) };
     const now = this.clock.now();
@@ -121,7 +122,7 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
         : outcome.kind === 'failed'
           ? { status: 'PARKED', attempts, updatedAt: now, lastError: describe(outcome) }
           : { attempts, updatedAt: now, lastError: describe(outcome), nextAttemptAt: now + this.backoff(attempts) };
-    const status = outcome.kind === 'unknown' ? (outcome.status ?? null) : outcome.status;
+    const status = outcome.status ?? null;
     await this.outbox.settle(entry, this.instance.id, changes, {
       outboxId: entry.id,
       instanceId: this.instance.id,
@@ -149,16 +150,14 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async send(
-    entry: OutboxEntry,
-    connector: { confirm: Send; reverse: Send },
-    timeoutMs: number,
-  ): Promise<PartnerOutcome> {
-    const body = entry.body ?? {};
+  private async send(entry: ClaimedEntry, connector: PartnerConnector, timeoutMs: number): Promise<AdviceOutcome> {
+    // Stored as built by buildUpstreamAdvice: the protocol's advice messages.
+    const body = (entry.body ?? {}) as unknown;
+    const call = { timeoutMs, partnerRef: entry.partnerRef };
     try {
       return entry.kind === 'CONFIRMATION'
-        ? await connector.confirm(body, { timeoutMs })
-        : await connector.reverse(body, { timeoutMs });
+        ? await connector.confirm(body as PaymentConfirmation, call)
+        : await connector.reverse(body as PaymentReversal, call);
     } catch (error) {
       // A connector that throws has told us nothing: the advice's fate is unknown.
       return { kind: 'unknown', reason: `connector error: ${(error as Error).message}` };
@@ -179,12 +178,11 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
   }
 }
 
-type Send = (advice: Record<string, unknown>, options: { timeoutMs: number }) => Promise<PartnerOutcome>;
-
-function describe(outcome: PartnerOutcome): string {
+function describe(outcome: AdviceOutcome): string {
   if (outcome.kind === 'unknown') return outcome.reason;
-  if (outcome.kind === 'failed') return `${outcome.status} ${outcome.error.errorType}: ${outcome.error.errorMessage}`;
-  return `${outcome.status}`;
+  const status = outcome.status === undefined ? '' : `${outcome.status} `;
+  if (outcome.kind === 'failed') return `${status}${outcome.error.errorType}: ${outcome.error.errorMessage}`;
+  return status.trim() || 'accepted';
 }
 
 function notConfigured(partnerId: string): ErrorDetail {

@@ -8,6 +8,9 @@ import { DeliveryAttempt } from './delivery-attempt.entity';
 import { OutboxEntry } from './outbox-entry.entity';
 
 const outbox = new SqlTable(OutboxEntry);
+
+/** A leased entry with the partner's reference for its payment, for the connector (null: none known). */
+export type ClaimedEntry = OutboxEntry & { partnerRef: string | null };
 const attempts = new SqlTable(DeliveryAttempt);
 
 /** The store-and-forward queue (docs/protocol.md §7, §10), in plain bound SQL (see `SqlTable`). */
@@ -72,7 +75,7 @@ export class OutboxRepository {
    * PostgreSQL rows are picked with FOR UPDATE SKIP LOCKED, so instances never
    * claim the same row; an expired lease (its instance died) is claimable again.
    */
-  claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxEntry[]> {
+  claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<ClaimedEntry[]> {
     // Our own leases too: a drain only starts when the previous one has finished,
     // so a row still leased to us is one whose result could not be written.
     const due =
@@ -85,10 +88,18 @@ export class OutboxRepository {
         [now, now, owner, limit],
         `ORDER BY next_attempt_at ASC LIMIT ?${lock}`,
       );
-      if (rows.length === 0) return rows;
+      if (rows.length === 0) return [];
       const ids = rows.map((r) => r.id);
       await outbox.update(em, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
-      return rows.map((r) => ({ ...r, leaseOwner: owner, leaseUntil }));
+      // Read at delivery, not when queued: a late answer may have brought the reference since.
+      const paymentIds = [...new Set(rows.map((r) => r.paymentId))];
+      const refs = await execute(
+        em,
+        `SELECT id, partner_ref FROM payments WHERE id IN ${placeholders(paymentIds.length)}`,
+        paymentIds,
+      );
+      const refOf = new Map(refs.rows.map((r) => [String(r.id), (r.partner_ref as string | null) ?? null]));
+      return rows.map((r) => ({ ...r, leaseOwner: owner, leaseUntil, partnerRef: refOf.get(r.paymentId) ?? null }));
     });
   }
 

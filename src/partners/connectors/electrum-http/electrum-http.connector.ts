@@ -1,14 +1,24 @@
-import { Injectable } from '@nestjs/common';
-import { Clock, SystemClock } from '@app/clock/clock';
-import type { PartnerConfig } from '@app/config/hub-config.schema';
-import { MessageKind, ProtocolHttpClient, type JsonBody as JsonObject } from '@qr-hub/protocol';
-import type {
-  PartnerCallOptions,
-  PartnerConnector,
-  PartnerConnectorFactory,
-  PartnerOutcome,
-} from '@app/partners/partner-connector';
-import { PartnerConnectorType } from '@app/partners/partner-connector.decorator';
+import { z } from 'zod';
+import {
+  defineConnector,
+  type AdviceCall,
+  type AdviceOutcome,
+  type ConnectorClock,
+  type OptionHelpers,
+  type PartnerConnector,
+  type PartnerOutcome,
+  type PayCall,
+  type PayOutcome,
+  type TlsOptions,
+} from '@qr-hub/connector-kit';
+import {
+  ProtocolHttpClient,
+  type MessageKind,
+  type PaymentConfirmation,
+  type PaymentRequest,
+  type PaymentResponse,
+  type PaymentReversal,
+} from '@qr-hub/protocol';
 
 /**
  * Connections kept open to one partner at most (requests beyond wait in the pool's queue).
@@ -20,7 +30,73 @@ import { PartnerConnectorType } from '@app/partners/partner-connector.decorator'
  */
 export const DEFAULT_MAX_CONNECTIONS = 512;
 
-const OPTION_KEYS = ['allowPlainHttp', 'connections'];
+/** The `electrum-http` options, validated and resolved (docs/protocol.md §9). */
+export interface ElectrumHttpOptions {
+  baseUrl: string;
+  username: string;
+  /** Resolved from `{ env: NAME }` or `{ file: PATH }`. */
+  password: string;
+  tls: TlsOptions;
+  allowPlainHttp: boolean;
+  connections: number;
+}
+
+const REQUIRED = 'required by the electrum-http connector';
+
+/**
+ * The options schema (docs/protocol.md §9). `allowPlainHttp: true` permits an `http://`
+ * baseUrl, for a partner reached through a TLS-terminating proxy or a test double;
+ * otherwise HTTPS is required (protocol basics: all communication over SSL).
+ */
+export function electrumHttpOptions(h: OptionHelpers): z.ZodType<ElectrumHttpOptions, z.ZodTypeDef, unknown> {
+  return h
+    .object({
+      baseUrl: z.string({ required_error: REQUIRED, invalid_type_error: 'must be a URL' }),
+      username: z
+        .string({ required_error: `${REQUIRED} (Basic auth)`, invalid_type_error: 'must be a string' })
+        .min(1, 'must not be empty'),
+      password: h.secret().optional(),
+      tls: h.tls().optional(),
+      allowPlainHttp: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+      connections: z
+        .number({ invalid_type_error: 'must be a whole number from 1 to 1024' })
+        .int('must be a whole number from 1 to 1024')
+        .min(1, 'must be a whole number from 1 to 1024')
+        .max(1024, 'must be a whole number from 1 to 1024')
+        .optional(),
+    })
+    .superRefine((o, ctx) => {
+      // `optional` + this check, not zod's required: a missing secret reads "required", not a shape error.
+      if (o.password === undefined)
+        ctx.addIssue({ code: 'custom', path: ['password'], message: `${REQUIRED} (Basic auth)` });
+      const problem = baseUrlProblem(o.baseUrl, o.allowPlainHttp === true);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: problem });
+    })
+    .transform((o): ElectrumHttpOptions => ({
+      baseUrl: o.baseUrl,
+      username: o.username,
+      password: o.password ?? '',
+      tls: o.tls ?? { rejectUnauthorized: true },
+      allowPlainHttp: o.allowPlainHttp ?? false,
+      connections: o.connections ?? DEFAULT_MAX_CONNECTIONS,
+    }));
+}
+
+function baseUrlProblem(baseUrl: string, allowPlainHttp: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return 'must be a URL';
+  }
+  if (url.protocol === 'http:' && !allowPlainHttp) {
+    return 'must be https (plain http only with options.allowPlainHttp: true, e.g. behind a TLS proxy)';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https URL';
+  if (url.search || url.hash) return 'must not have a query or fragment';
+  if (url.username || url.password) return 'must not hold credentials; use username and password';
+  return null;
+}
 
 /**
  * Speaks the QR Payment Service Interface itself to one partner (docs/protocol.md §8):
@@ -33,125 +109,75 @@ const OPTION_KEYS = ['allowPlainHttp', 'connections'];
  * retailer client library so one module decides what a status means. The
  * caller's `timeoutMs` decides the outcome; a late answer goes to
  * `onLateAnswer` for reconciliation (docs/protocol.md §5). Network timeouts run on real
- * time, not the injected clock: they race real sockets; the clock only stamps
- * `receivedAt`.
+ * time, not the hub's clock: they race real sockets; the clock only stamps
+ * `receivedAt`. The interface addresses advices by the hub's request id, so no partner
+ * reference is needed.
  */
 export class ElectrumHttpConnector implements PartnerConnector {
   private readonly http: ProtocolHttpClient;
 
   constructor(
-    private readonly partner: PartnerConfig,
-    clock: Clock = new SystemClock(),
+    options: ElectrumHttpOptions,
+    private readonly timeoutMs: number,
+    clock: Pick<ConnectorClock, 'now'> = { now: Date.now },
   ) {
-    const problems = validateElectrumHttp(partner);
-    if (problems.length > 0) throw new Error(`partner ${partner.id}: ${problems.join('; ')}`);
-    const connections = partner.options.connections;
     this.http = new ProtocolHttpClient({
-      baseUrl: partner.baseUrl as string,
-      username: partner.username ?? '',
-      password: partner.password ?? '',
-      ca: partner.tls.ca,
-      rejectUnauthorized: partner.tls.rejectUnauthorized,
-      timeoutMs: partner.timeoutMs,
-      connections: typeof connections === 'number' ? connections : DEFAULT_MAX_CONNECTIONS,
+      baseUrl: options.baseUrl,
+      username: options.username,
+      password: options.password,
+      ca: options.tls.ca,
+      rejectUnauthorized: options.tls.rejectUnauthorized,
+      timeoutMs,
+      connections: options.connections,
       peerLabel: 'Partner',
       now: () => clock.now(),
     });
   }
 
-  pay(request: JsonObject, options: PartnerCallOptions): Promise<PartnerOutcome> {
-    return this.call('/payments', request, 'request', options);
+  pay(request: PaymentRequest, call: PayCall): Promise<PayOutcome> {
+    return this.call<PaymentResponse>('/payments', request, 'request', call);
   }
 
-  confirm(advice: JsonObject, options: PartnerCallOptions): Promise<PartnerOutcome> {
-    return this.call('/payments/confirmations', advice, 'confirmation', options);
+  confirm(advice: PaymentConfirmation, call: AdviceCall): Promise<AdviceOutcome> {
+    return this.call('/payments/confirmations', advice, 'confirmation', call);
   }
 
-  reverse(advice: JsonObject, options: PartnerCallOptions): Promise<PartnerOutcome> {
-    return this.call('/payments/reversals', advice, 'reversal', options);
+  reverse(advice: PaymentReversal, call: AdviceCall): Promise<AdviceOutcome> {
+    return this.call('/payments/reversals', advice, 'reversal', call);
   }
 
   /** Lets calls in flight finish (up to the partner's timeout), then drops the sockets. */
   close(): Promise<void> {
-    return this.http.close(this.partner.timeoutMs);
+    return this.http.close(this.timeoutMs);
   }
 
-  private async call(
+  private async call<TBody>(
     path: string,
-    message: JsonObject,
+    message: object,
     kind: MessageKind,
-    options: PartnerCallOptions,
-  ): Promise<PartnerOutcome> {
-    const { onLateAnswer } = options;
+    call: PayCall,
+  ): Promise<PartnerOutcome<TBody>> {
+    const { onLateAnswer } = call;
     const outcome = await this.http.post(path, message, kind, {
-      timeoutMs: options.timeoutMs,
-      // The hub records status, body and time; the late answer's class is recomputed there if needed.
+      timeoutMs: call.timeoutMs,
       onLateAnswer:
-        onLateAnswer && ((late) => onLateAnswer({ status: late.status, body: late.body, receivedAt: late.receivedAt })),
+        onLateAnswer &&
+        ((late) =>
+          onLateAnswer({ status: late.status, body: late.body, outcome: late.outcome, receivedAt: late.receivedAt })),
     });
-    // PartnerOutcome carries no body on failure: the ErrorDetail is what the core passes downstream.
+    // The ErrorDetail is what the core passes downstream; a failure's raw body is not.
     if (outcome.kind === 'failed') return { kind: 'failed', status: outcome.status, error: outcome.error };
+    // A 2xx to a payment always has a body (an unreadable one is `unknown`); advices may answer empty.
+    if (outcome.kind === 'successful')
+      return { kind: 'successful', status: outcome.status, body: outcome.body as TBody };
     return outcome;
   }
 }
 
-/**
- * Problems with an `electrum-http` partner's settings, as `key: problem`.
- * `options.allowPlainHttp: true` permits an `http://` baseUrl, for a partner
- * reached through a TLS-terminating proxy or a test double; otherwise HTTPS
- * is required (protocol basics: all communication over SSL).
- * `options.connections` caps the pooled connections (default 512, at most 1024).
- */
-export function validateElectrumHttp(partner: PartnerConfig): string[] {
-  const problems: string[] = [];
-  const { allowPlainHttp, connections } = partner.options;
-  for (const key of Object.keys(partner.options)) {
-    if (!OPTION_KEYS.includes(key))
-      problems.push(`options.${key}: unknown option (allowed: ${OPTION_KEYS.join(', ')})`);
-  }
-  if (allowPlainHttp !== undefined && typeof allowPlainHttp !== 'boolean') {
-    problems.push('options.allowPlainHttp: must be true or false');
-  }
-  if (
-    connections !== undefined &&
-    !(Number.isInteger(connections) && Number(connections) >= 1 && Number(connections) <= 1024)
-  ) {
-    problems.push('options.connections: must be a whole number from 1 to 1024');
-  }
-  problems.push(...baseUrlProblems(partner.baseUrl, allowPlainHttp === true));
-  if (!partner.username) problems.push('username: required by the electrum-http connector (Basic auth)');
-  if (!partner.password) problems.push('password: required by the electrum-http connector (Basic auth)');
-  return problems;
-}
-
-function baseUrlProblems(baseUrl: string | undefined, allowPlainHttp: boolean): string[] {
-  if (!baseUrl) return ['baseUrl: required by the electrum-http connector'];
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    return ['baseUrl: must be a URL'];
-  }
-  if (url.protocol === 'http:' && !allowPlainHttp) {
-    return ['baseUrl: must be https (plain http only with options.allowPlainHttp: true, e.g. behind a TLS proxy)'];
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return ['baseUrl: must be an https URL'];
-  if (url.search || url.hash) return ['baseUrl: must not have a query or fragment'];
-  if (url.username || url.password) return ['baseUrl: must not hold credentials; use username and password'];
-  return [];
-}
-
 /** The `electrum-http` connector type (docs/protocol.md §8). */
-@PartnerConnectorType('electrum-http')
-@Injectable()
-export class ElectrumHttpConnectorFactory implements PartnerConnectorFactory {
-  constructor(private readonly clock: Clock) {}
-
-  validate(partner: PartnerConfig): string[] {
-    return validateElectrumHttp(partner);
-  }
-
-  create(partner: PartnerConfig): PartnerConnector {
-    return new ElectrumHttpConnector(partner, this.clock);
-  }
-}
+export const electrumHttpConnector = defineConnector<ElectrumHttpOptions>({
+  type: 'electrum-http',
+  description: 'the QR Payment Service Interface itself, over HTTPS with Basic auth',
+  options: electrumHttpOptions,
+  create: (options, context) => new ElectrumHttpConnector(options, context.timeoutMs, context.clock),
+});

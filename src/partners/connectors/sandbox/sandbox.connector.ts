@@ -1,31 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { Clock, TimerHandle } from '@app/clock/clock';
-import type { PartnerConfig } from '@app/config/hub-config.schema';
-import type { ErrorDetail } from '@app/errors/error-detail';
-import { ErrorType } from '@app/errors/error-type';
-import { classifyStatus, MessageKind, type JsonBody as JsonObject } from '@qr-hub/protocol';
-import type {
-  PartnerCallOptions,
-  PartnerConnector,
-  PartnerConnectorFactory,
-  PartnerOutcome,
-} from '@app/partners/partner-connector';
-import { PartnerConnectorType } from '@app/partners/partner-connector.decorator';
 import {
-  adviceDecision,
-  approvedPaymentResponse,
-  requestAmountOf,
-  sandboxDecision,
-  sandboxErrorDetail,
-} from './sandbox-rules';
+  defineConnector,
+  SandboxPartner,
+  type AdviceCall,
+  type AdviceOutcome,
+  type ConnectorClock,
+  type PartnerConnector,
+  type PartnerOutcome,
+  type PayCall,
+  type PayOutcome,
+  type SandboxPartnerOptions,
+  type SimulatedAnswer,
+  type TimerHandle,
+} from '@qr-hub/connector-kit';
+import {
+  classifyStatus,
+  ErrorType,
+  type JsonBody,
+  type MessageKind,
+  type PaymentConfirmation,
+  type PaymentRequest,
+  type PaymentResponse,
+  type PaymentReversal,
+} from '@qr-hub/protocol';
 
-/** Classifies a simulated answer with the seed's status table, as a real connector would. */
-export function sandboxOutcome(answer: SimulatedAnswer, kind: MessageKind): PartnerOutcome {
-  const { status, body } = answer;
+/** Classifies a simulated answer with the protocol's status table, as a real connector would. */
+export function sandboxOutcome<TBody>(answer: SimulatedAnswer, kind: MessageKind): PartnerOutcome<TBody> {
+  const { status, body, partnerRef } = answer;
+  const ref = partnerRef !== undefined ? { partnerRef } : {};
   switch (classifyStatus(status, kind)) {
     case 'successful':
-      return { kind: 'successful', status, body };
+      return { kind: 'successful', status, body: body as TBody, ...ref };
     case 'unknown':
       return { kind: 'unknown', status, reason: `status ${status}` };
     case 'failed': {
@@ -35,7 +40,7 @@ export function sandboxOutcome(answer: SimulatedAnswer, kind: MessageKind): Part
         errorMessage: `Partner answered ${status}`,
         providerErrorCode: String(status),
       };
-      return { kind: 'failed', status, error };
+      return { kind: 'failed', status, error, ...ref };
     }
   }
 }
@@ -43,12 +48,14 @@ export function sandboxOutcome(answer: SimulatedAnswer, kind: MessageKind): Part
 interface PendingCall {
   timers: Set<TimerHandle>;
   settled: boolean;
-  resolve(outcome: PartnerOutcome): void;
+  resolve(outcome: PayOutcome): void;
 }
+
+const asJson = (message: object): JsonBody => message as JsonBody;
 
 /**
  * A partner simulated in-process (docs/protocol.md §8), for demos and tests. Delays and
- * timeouts run on the injected clock, so tests with a fake clock drive the
+ * timeouts run on the hub's clock, so tests with a fake clock drive the
  * "hang" and "slow" rules without sleeping.
  */
 export class SandboxConnector implements PartnerConnector {
@@ -57,24 +64,27 @@ export class SandboxConnector implements PartnerConnector {
 
   constructor(
     partnerId: string,
-    private readonly clock: Clock,
+    private readonly clock: ConnectorClock,
     options: Omit<SandboxPartnerOptions, 'now'> = {},
   ) {
     this.partner = new SandboxPartner(partnerId, { ...options, now: () => clock.now() });
   }
 
-  pay(request: JsonObject, options: PartnerCallOptions): Promise<PartnerOutcome> {
-    const answer = this.partner.pay(request);
-    if (answer.kind === 'answer' && answer.delayMs === 0) return Promise.resolve(sandboxOutcome(answer, 'request'));
-    return this.answerLater(answer.kind === 'hang' ? null : answer, options);
+  pay(request: PaymentRequest, call: PayCall): Promise<PayOutcome> {
+    const answer = this.partner.pay(asJson(request));
+    if (answer.kind === 'answer' && answer.delayMs === 0) {
+      return Promise.resolve(sandboxOutcome<PaymentResponse>(answer, 'request'));
+    }
+    return this.answerLater(answer.kind === 'hang' ? null : answer, call);
   }
 
-  confirm(advice: JsonObject): Promise<PartnerOutcome> {
-    return Promise.resolve(sandboxOutcome(this.partner.advise('confirmation', advice), 'confirmation'));
+  /* The simulated partner finds a payment by the hub's request id, so it needs no reference. */
+  confirm(advice: PaymentConfirmation, _call?: AdviceCall): Promise<AdviceOutcome> {
+    return Promise.resolve(sandboxOutcome(this.partner.advise('confirmation', asJson(advice)), 'confirmation'));
   }
 
-  reverse(advice: JsonObject): Promise<PartnerOutcome> {
-    return Promise.resolve(sandboxOutcome(this.partner.advise('reversal', advice), 'reversal'));
+  reverse(advice: PaymentReversal, _call?: AdviceCall): Promise<AdviceOutcome> {
+    return Promise.resolve(sandboxOutcome(this.partner.advise('reversal', asJson(advice)), 'reversal'));
   }
 
   /** Settles calls still waiting as unknown and cancels their timers. */
@@ -93,10 +103,7 @@ export class SandboxConnector implements PartnerConnector {
    * timeout. An answer after the timeout goes to `onLateAnswer` and changes
    * nothing already reported (docs/protocol.md §5).
    */
-  private answerLater(
-    answer: (SimulatedAnswer & { delayMs: number }) | null,
-    options: PartnerCallOptions,
-  ): Promise<PartnerOutcome> {
+  private answerLater(answer: (SimulatedAnswer & { delayMs: number }) | null, options: PayCall): Promise<PayOutcome> {
     return new Promise((resolve) => {
       const call: PendingCall = { timers: new Set(), settled: false, resolve };
       this.calls.add(call);
@@ -108,10 +115,16 @@ export class SandboxConnector implements PartnerConnector {
         if (!call.settled) {
           this.clock.clearTimer(timeout);
           call.timers.delete(timeout);
-          this.settle(call, sandboxOutcome(answer, 'request'));
+          this.settle(call, sandboxOutcome<PaymentResponse>(answer, 'request'));
         } else {
           try {
-            options.onLateAnswer?.({ status: answer.status, body: answer.body, receivedAt: this.clock.now() });
+            options.onLateAnswer?.({
+              status: answer.status,
+              body: answer.body,
+              outcome: classifyStatus(answer.status, 'request'),
+              ...(answer.partnerRef !== undefined && { partnerRef: answer.partnerRef }),
+              receivedAt: this.clock.now(),
+            });
           } catch {
             // A failing recorder must not throw out of a timer and crash the hub; it logs its own errors.
           }
@@ -130,7 +143,7 @@ export class SandboxConnector implements PartnerConnector {
     return handle;
   }
 
-  private settle(call: PendingCall, outcome: PartnerOutcome): void {
+  private settle(call: PendingCall, outcome: PayOutcome): void {
     if (call.settled) return;
     call.settled = true;
     if (call.timers.size === 0) this.calls.delete(call);
@@ -138,17 +151,11 @@ export class SandboxConnector implements PartnerConnector {
   }
 }
 
-/** The `sandbox` connector type: no settings needed (docs/protocol.md §8). */
-@PartnerConnectorType('sandbox')
-@Injectable()
-export class SandboxConnectorFactory implements PartnerConnectorFactory {
-  constructor(private readonly clock: Clock) {}
-
-  validate(): string[] {
-    return [];
-  }
-
-  create(partner: PartnerConfig): PartnerConnector {
-    return new SandboxConnector(partner.id, this.clock);
-  }
-}
+/** The `sandbox` connector type: no options; refused in production (docs/protocol.md §8). */
+export const sandboxConnector = defineConnector({
+  type: 'sandbox',
+  description: 'a simulated wallet (in-process; outcomes chosen by the cents of the amount)',
+  allowedInProduction: false,
+  options: (h) => h.object({}),
+  create: (_options, context) => new SandboxConnector(context.partnerId, context.clock),
+});
