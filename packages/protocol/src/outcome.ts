@@ -1,3 +1,5 @@
+import type { JsonBody } from './json';
+
 /**
  * The seed's status table (protocol basics, docs/protocol.md §2) — the one place that
  * decides what an HTTP status means. No NestJS here: the hub's connectors and
@@ -20,6 +22,17 @@ export function classifyStatus(status: number, kind: MessageKind): OutcomeClass 
   if (status === 500 || status === 504) return 'unknown';
   return 'failed';
 }
+
+/**
+ * How a dialect reads an answer: its class, from the status and, for a
+ * dialect that needs it, the body (say, a partner that answers 200 with
+ * `{"status":"DECLINED"}`). The transport (`HttpExchange`) never classifies;
+ * the dialect on top of it picks one of these.
+ */
+export type AnswerClassifier = (answer: { status: number; body: JsonBody | null }, kind: MessageKind) => OutcomeClass;
+
+/** The Electrum interface's classifier: the status table above; the body plays no part. */
+export const electrumClassifier: AnswerClassifier = (answer, kind) => classifyStatus(answer.status, kind);
 
 /** The agreed client timeout when nothing else was agreed (protocol basics). */
 export const DEFAULT_TIMEOUT_MS = 60_000;
