@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: unit specs and e2e specs on SQLite, then the e2e specs again on
-// PostgreSQL (TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test).
-// Nothing is skipped: without PostgreSQL the second run fails, loudly.
+// PostgreSQL (TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test),
+// then the packed client package installed into an empty folder (from the npm
+// registry) and used against a hub. Nothing is skipped: without PostgreSQL the
+// second run fails, loudly; without the registry, the third.
 const { spawnSync } = require('node:child_process');
 
 const jest = require.resolve('jest/bin/jest');
@@ -10,7 +12,7 @@ const runs = [
   // *.pg.e2e-spec.ts always use PostgreSQL (a shared store, a database to take down): run once, below.
   {
     name: 'unit + e2e on SQLite',
-    args: ['--testPathIgnorePatterns', '\\.pg\\.e2e-spec'],
+    args: ['--selectProjects', 'unit', 'e2e', '--testPathIgnorePatterns', '\\.pg\\.e2e-spec'],
     env: { TEST_DATABASE: 'sqlite' },
   },
   // *.sqlite.e2e-spec.ts test a rule of SQLite's own (one hub per file): run once, above.
@@ -18,6 +20,12 @@ const runs = [
     name: 'e2e on PostgreSQL',
     args: ['--selectProjects', 'e2e', '--testPathIgnorePatterns', '\\.sqlite\\.e2e-spec'],
     env: { TEST_DATABASE: 'postgres' },
+  },
+  // test/install: npm pack + npm install of the client (better-sqlite3 may compile), then a sale from there.
+  {
+    name: 'packed client installs on its own',
+    args: ['--selectProjects', 'install'],
+    env: { TEST_DATABASE: 'sqlite' },
   },
 ];
 
