@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONNECTORS } from '@app/partners/connectors';
+import { CONNECTORS } from '@app/partners/built-in-connectors';
 
 /*
  * Every connector type the hub registers runs the connector kit's contract suite:

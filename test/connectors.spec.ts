@@ -19,7 +19,7 @@ import type { PaymentReversal } from '@qr-hub/protocol';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { PartnersModule } from '@app/partners/partners.module';
 import { ConnectorCatalogModule } from '@app/partners/connector-catalog.module';
-import { connectorContract, upstreamPayment } from './connector-contract';
+import { upstreamPaymentRequest as upstreamPayment } from '@qr-hub/connector-kit/testing';
 import { HUB_UPSTREAM, TEST_ENV, testHubConfigYaml } from './factories/hub-config.factory';
 import { aPaymentConfirmation, aPaymentReversal } from './factories/messages.factory';
 import { FakeClock } from './utils/fake-clock';
@@ -51,24 +51,6 @@ function optionProblems(definition: ConnectorDefinition, options: unknown): stri
   const parsed = definition.options(optionHelpers(sources)).safeParse(options);
   return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
-
-connectorContract('sandbox', async () => {
-  const clock = new FakeClock();
-  const connector = new SandboxConnector('sandbox', clock);
-  return { connector, close: async () => connector.close?.(), advanceTime: (ms) => clock.advance(ms) };
-});
-
-connectorContract('electrum-http', async () => {
-  const server = await startPartnerServer();
-  const connector = new ElectrumHttpConnector(electrumOptions(server.baseUrl), 1_000);
-  return {
-    connector,
-    async close() {
-      await server.close();
-      await connector.close();
-    },
-  };
-});
 
 describe('sandbox connector', () => {
   it('forgets the oldest payments beyond its memory bound', async () => {

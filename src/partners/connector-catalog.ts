@@ -1,5 +1,5 @@
 import { isConnectorDefinition, KIT_VERSION, majorOf, type ConnectorDefinition } from '@qr-hub/connector-kit';
-import { CONNECTORS } from './connectors';
+import { CONNECTORS } from './built-in-connectors';
 
 /** A connector type found for a name in config, or why none was. */
 export type CatalogEntry = { definition: ConnectorDefinition } | { problem: string };

@@ -10,7 +10,7 @@ import { loadEnv } from '@app/config/env.validation';
 import { ConfigError, parseHubConfig } from '@app/config/load-hub-config';
 import { SystemClock } from '@app/clock/clock';
 import { ConnectorCatalog } from './connector-catalog';
-import { CONNECTORS } from './connectors';
+import { CONNECTORS } from './built-in-connectors';
 import { ElectrumHttpConnector } from './connectors/electrum-http/electrum-http.connector';
 import { PartnerRegistry } from './partner-registry.service';
 
@@ -128,7 +128,7 @@ describe('partner options, validated by the connector (docs/protocol.md §9)', (
   it('names an unknown connector and the known ones', () => {
     expect(problems([{ id: 'x', connector: 'Not A Package' }])).toEqual([
       expect.stringMatching(
-        /^partners\[0\]\.connector: unknown connector "Not A Package" \(built in: sandbox, electrum-http;/,
+        /^partners\[0\]\.connector: unknown connector "Not A Package" \(built in: electrum-http, sandbox;/,
       ),
     ]);
   });
@@ -197,7 +197,7 @@ describe('connectors from npm packages (docs/adding-a-connector.md)', () => {
       ),
     ).toEqual([
       expect.stringMatching(
-        /^partners\[0\]\.connector: unknown connector "@acme\/qr-connector-zapper": not built in \(sandbox, electrum-http\) and no package of that name is installed \(npm install @acme\/qr-connector-zapper\)/,
+        /^partners\[0\]\.connector: unknown connector "@acme\/qr-connector-zapper": not built in \(electrum-http, sandbox\) and no package of that name is installed \(npm install @acme\/qr-connector-zapper\)/,
       ),
     ]);
   });

@@ -1,47 +1,14 @@
 import type { JsonBody, PaymentRequest, PaymentResponse } from '@qr-hub/protocol';
 import type { AdviceCall, AdviceOutcome, PartnerConnector, PartnerOutcome, PayCall, PayOutcome } from '../connector';
-import type { ConnectorClock, TimerHandle } from '../define-connector';
+import type { ConnectorClock } from '../define-connector';
 import { SandboxPartner, type AdviceKind, type SimulatedAnswer } from '../sandbox/sandbox-partner';
-import { connectorContract } from './index';
+import { connectorContract, ManualClock } from './index';
 
 /*
  * Proves the suite on fake time (`advanceTime`): a connector with its simulated partner
  * in-process, every delay and timeout on the hub's clock, so the timing cases run in
  * milliseconds of real time and are exact on the connector's clock.
  */
-
-/** A clock the test moves by hand: timers fire only on `advance`. */
-class FakeClock implements ConnectorClock {
-  private current = Date.parse('2026-11-27T10:00:00.000Z');
-  private timers: Array<{ at: number; fn: () => void; handle: TimerHandle }> = [];
-  private nextId = 1;
-
-  now(): number {
-    return this.current;
-  }
-
-  setTimer(fn: () => void, ms: number): TimerHandle {
-    const handle = { id: this.nextId++ };
-    this.timers.push({ at: this.current + ms, fn, handle });
-    return handle;
-  }
-
-  clearTimer(handle: TimerHandle): void {
-    this.timers = this.timers.filter((t) => t.handle !== handle);
-  }
-
-  advance(ms: number): void {
-    const target = this.current + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.clearTimer(due.handle);
-      this.current = due.at;
-      due.fn();
-    }
-    this.current = target;
-  }
-}
 
 class InProcessConnector implements PartnerConnector {
   private readonly partner: SandboxPartner;
@@ -100,7 +67,7 @@ function classify<T>(answer: SimulatedAnswer, kind: 'pay' | AdviceKind): Partner
 }
 
 connectorContract('kit-example-in-process', async () => {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   return {
     connector: new InProcessConnector(clock),
     partnerRefs: 'always',

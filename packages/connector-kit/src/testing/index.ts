@@ -15,5 +15,6 @@ export { electrumDialect } from './electrum-dialect';
 export { createTestAuthority } from './certificates';
 export type { PemPair, TestAuthority } from './certificates';
 export { TEST_HUB, TEST_PARTNER, upstreamAdviceFor, upstreamPaymentRequest } from './upstream-messages';
+export { ManualClock } from './manual-clock';
 export { Timeline, track } from './timeline';
 export type { Tracked } from './timeline';

@@ -102,7 +102,7 @@ function baseUrlProblem(baseUrl: string, allowPlainHttp: boolean): string | null
  * Speaks the QR Payment Service Interface itself to one partner (docs/protocol.md §8):
  * POST `baseUrl` + `/payments`, `/payments/confirmations`, `/payments/reversals`
  * over HTTPS with Basic auth, through one keep-alive pool that trusts the
- * partner's CA.
+ * partner's CA (and shows a client certificate when configured: mutual TLS).
  *
  * A thin adapter: the exchange itself — timeout, status table, late answers —
  * is `ProtocolHttpClient` (`@qr-hub/protocol`), shared with the
@@ -126,6 +126,9 @@ export class ElectrumHttpConnector implements PartnerConnector {
       username: options.username,
       password: options.password,
       ca: options.tls.ca,
+      // Mutual TLS when the partner asks for a client certificate (tls.certFile + tls.keyFile).
+      cert: options.tls.cert,
+      key: options.tls.key,
       rejectUnauthorized: options.tls.rejectUnauthorized,
       timeoutMs,
       connections: options.connections,
