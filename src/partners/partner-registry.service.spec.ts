@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { stringify } from 'yaml';
 import { defineConnector, KIT_VERSION, type ConnectorDefinition } from '@qr-hub/connector-kit';
+import { upstreamPaymentRequest } from '@qr-hub/connector-kit/testing';
 import { AppConfig } from '@app/config/app-config';
 import { loadEnv } from '@app/config/env.validation';
 import { ConfigError, parseHubConfig } from '@app/config/load-hub-config';
 import { SystemClock } from '@app/clock/clock';
 import { ConnectorCatalog } from './connector-catalog';
 import { CONNECTORS } from './built-in-connectors';
-import { ElectrumHttpConnector } from './connectors/electrum-http/electrum-http.connector';
 import { PartnerRegistry } from './partner-registry.service';
 
 /*
@@ -64,7 +64,7 @@ async function built(partners: unknown[], env?: NodeJS.ProcessEnv, catalog?: Con
 describe('partner options, validated by the connector (docs/protocol.md §9)', () => {
   it('builds an electrum-http partner from options, reading the password from the environment or a file', async () => {
     const a = await built([electrum({ options })]);
-    expect(a.registry.get('wallet')?.connector).toBeInstanceOf(ElectrumHttpConnector);
+    expect(a.registry.get('wallet')?.type).toBe('electrum-http');
     await a.close();
     const b = await built([electrum({ options: { ...options, password: { file: 'wallet-password' } } })]);
     expect(b.registry.ids()).toEqual(['wallet']);
@@ -110,7 +110,7 @@ describe('partner options, validated by the connector (docs/protocol.md §9)', (
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
       const flat = await built([electrum({ ...options, tls: { caFile: 'wallet-ca.pem' } })]);
-      expect(flat.registry.get('wallet')?.connector).toBeInstanceOf(ElectrumHttpConnector);
+      expect(flat.registry.get('wallet')?.type).toBe('electrum-http');
       await flat.close();
       expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
         expect.stringMatching(
@@ -171,8 +171,8 @@ describe('connectors from npm packages (docs/adding-a-connector.md)', () => {
     exports.connector = {
       type: '${PACKAGE}', kitVersion: '${kitVersion}', description: 'a test wallet',
       options: () => ({ safeParse: (o) => ({ success: true, data: o }) }),
-      create: (options, context) => ({ partnerId: context.partnerId, options,
-        pay: async () => ({ kind: 'unknown', reason: 'test' }),
+      create: (options, context) => ({
+        pay: async () => ({ kind: 'unknown', reason: context.partnerId + ' ' + JSON.stringify(options) }),
         confirm: async () => ({ kind: 'unknown', reason: 'test' }),
         reverse: async () => ({ kind: 'unknown', reason: 'test' }) }),
     };`;
@@ -184,7 +184,11 @@ describe('connectors from npm packages (docs/adding-a-connector.md)', () => {
       ENV,
       catalog,
     );
-    expect(r.get('zap')?.connector).toMatchObject({ partnerId: 'zap', options: { region: 'za' } });
+    expect(r.get('zap')?.type).toBe(PACKAGE);
+    await expect(r.get('zap')?.connector.pay(upstreamPaymentRequest(1000), { timeoutMs: 1_000 })).resolves.toEqual({
+      kind: 'unknown',
+      reason: 'zap {"region":"za"}',
+    });
     await close();
   });
 
@@ -215,6 +219,28 @@ describe('connectors from npm packages (docs/adding-a-connector.md)', () => {
     ]);
     expect(problems([{ id: 'zap', connector: PACKAGE }], ENV, install("throw new Error('broken build');"))).toEqual([
       expect.stringMatching(/connector package "@acme\/qr-connector-zapper" failed to load: broken build/),
+    ]);
+  });
+
+  it('names a package whose options schema or create() throws, instead of a stack trace', () => {
+    const throwing = (where: 'options' | 'create') =>
+      install(
+        definition(KIT_VERSION).replace(
+          where === 'options' ? 'options: () =>' : 'create: (options, context) =>',
+          where === 'options'
+            ? "options: () => { throw new Error('no such helper'); }, unused: () =>"
+            : "create: () => { throw new Error('bad region'); }, unused: (options, context) =>",
+        ),
+      );
+    expect(problems([{ id: 'zap', connector: PACKAGE }], ENV, throwing('options'))).toEqual([
+      expect.stringMatching(
+        /^partners\[0\]\.connector: the @acme\/qr-connector-zapper connector's options schema failed: no such helper/,
+      ),
+    ]);
+    expect(problems([{ id: 'zap', connector: PACKAGE }], ENV, throwing('create'))).toEqual([
+      expect.stringMatching(
+        /^partners\[0\]\.connector: the @acme\/qr-connector-zapper connector's create\(\) failed: bad region/,
+      ),
     ]);
   });
 

@@ -8,11 +8,15 @@ import { ConfigError, formatIssuePath } from '@app/config/load-hub-config';
 import { HubMetrics } from '@app/metrics/hub-metrics';
 import { withCallMetrics } from '@app/metrics/partner-call-metrics';
 import { ConnectorCatalog } from './connector-catalog';
+import { guarded } from './connector-guard';
 import type { PartnerConnector } from './partner-connector';
 
 /** A configured partner and the connector that reaches it. */
 export interface RegisteredPartner {
   config: PartnerConfig;
+  /** The connector type's name (its definition's `type`). */
+  type: string;
+  /** The connector, guarded (connector-guard.ts) and counted in the metrics. */
   connector: PartnerConnector;
 }
 
@@ -46,9 +50,11 @@ export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
         return void problems.push(`partners[${i}].connector: ${found.problem}${this.line([i, 'connector'])}`);
       const built = this.build(found.definition, partner, i);
       if (Array.isArray(built)) return void problems.push(...built);
+      const connector = guarded(built, partner.id, this.logger);
       this.partners.set(partner.id, {
         config: partner,
-        connector: this.metrics ? withCallMetrics(built, partner.id, this.metrics) : built,
+        type: found.definition.type,
+        connector: this.metrics ? withCallMetrics(connector, partner.id, this.metrics) : connector,
       });
     });
     if (problems.length > 0) throw new ConfigError(`Invalid hub config ${this.config.hub.sourcePath}`, problems);
@@ -74,7 +80,16 @@ export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
         `partners[${i}].connector: '${partner.id}' uses the ${definition.type} connector, ${definition.description}; not allowed in production${this.line([i, 'connector'])}`,
       ];
     }
-    const parsed = definition.options(optionHelpers(sources)).safeParse(partner.options);
+    // A connector package's own code may throw (a bug, a helper this hub's kit lacks): named, not a stack trace.
+    const failed = (what: string, err: unknown) => [
+      `partners[${i}].connector: the ${definition.type} connector's ${what} failed: ${err instanceof Error ? err.message : String(err)}${this.line([i, 'connector'])}`,
+    ];
+    let parsed: ReturnType<ReturnType<ConnectorDefinition['options']>['safeParse']>;
+    try {
+      parsed = definition.options(optionHelpers(sources)).safeParse(partner.options);
+    } catch (err) {
+      return failed('options schema', err);
+    }
     if (!parsed.success) {
       return parsed.error.issues.map((issue) => {
         // A key of the earlier flat shape is named where the operator wrote it.
@@ -91,13 +106,17 @@ export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
     }
     const log = (level: 'log' | 'warn' | 'error') => (message: string) =>
       this.logger[level](`partner ${partner.id}: ${message}`);
-    return definition.create(parsed.data, {
-      partnerId: partner.id,
-      timeoutMs: partner.timeoutMs,
-      clock: this.clock,
-      log: { info: log('log'), warn: log('warn'), error: log('error') },
-      production: sources.production,
-    });
+    try {
+      return definition.create(parsed.data, {
+        partnerId: partner.id,
+        timeoutMs: partner.timeoutMs,
+        clock: this.clock,
+        log: { info: log('log'), warn: log('warn'), error: log('error') },
+        production: sources.production,
+      });
+    } catch (err) {
+      return failed('create()', err);
+    }
   }
 
   private line(path: readonly (string | number)[]): string {

@@ -71,7 +71,7 @@ async function deliverOne(partnerTimeoutMs: number, leaseMs: number): Promise<{ 
     flatKeys: [],
   };
   const partners: Pick<PartnerRegistry, 'get'> = {
-    get: (id) => (id === 'wallet' ? { config: partner, connector } : undefined),
+    get: (id) => (id === 'wallet' ? { config: partner, type: 'electrum-http', connector } : undefined),
   };
   const config = { hub: { saf: { initialDelayMs: 1000, maxDelayMs: 60000, leaseMs, batchSize: 100 } } };
   const forwarder = new AdviceForwarder(
