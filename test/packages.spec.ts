@@ -15,6 +15,7 @@ interface PackedManifest {
   name: string;
   private?: boolean;
   dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   bin?: Record<string, string>;
 }
 
@@ -57,7 +58,7 @@ describe('the installable packages', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['client', 'protocol'])(
+  it.each(['client', 'protocol', 'connector-kit'])(
     'npm pack of packages/%s gives a publishable package without NestJS, TypeORM or pg',
     (name) => {
       const { manifest, files } = pack(name, dir);
@@ -76,13 +77,25 @@ describe('the installable packages', () => {
     expect(files).toEqual(expect.arrayContaining(['bin/qr-pos.js', 'dist/cli/qr-pos.js']));
   }, 120_000);
 
+  it('the packed connector kit depends on the protocol package, takes zod from the hub, and carries /testing', () => {
+    const { manifest, files } = pack('connector-kit', dir);
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(['@qr-hub/protocol']);
+    expect(Object.keys(manifest.peerDependencies ?? {})).toEqual(['zod']);
+    expect(files).toEqual(expect.arrayContaining(['dist/testing/index.js', 'dist/testing/index.d.ts']));
+  }, 120_000);
+
   it.each([
     ['protocol', []],
     ['client', ['@qr-hub/protocol']],
+    ['connector-kit', ['@qr-hub/protocol']],
   ])('packages/%s imports nothing of the hub, only node, its dependencies and %j', (name, siblings) => {
     const pkgDir = join(ROOT, 'packages', name);
     const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as PackedManifest;
-    const allowed = new Set([...Object.keys(manifest.dependencies ?? {}), ...siblings]);
+    const allowed = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+      ...siblings,
+    ]);
     const bad: string[] = [];
     for (const file of sources(join(pkgDir, 'src'))) {
       for (const spec of specifiers(file)) {
