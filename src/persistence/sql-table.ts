@@ -67,6 +67,28 @@ export class SqlTable<T extends ObjectLiteral> {
     return rows.map((raw) => hydrate<T>(em, meta.columns, raw));
   }
 
+  /**
+   * Like `select`, with more columns computed per row (`{ alias: 'SQL expression' }`, e.g. a
+   * scalar subquery on another table), returned beside the entity's: one statement, not two.
+   */
+  async selectWith<X extends string>(
+    em: EntityManager,
+    extra: Record<X, string>,
+    where: string,
+    params: readonly unknown[],
+    tail = '',
+  ): Promise<Array<{ row: T; extra: Record<X, unknown> }>> {
+    const meta = this.metadata(em);
+    const names = Object.keys(extra) as X[];
+    const computed = names.map((alias) => `(${extra[alias]}) AS ${alias}`).join(', ');
+    const sql = `SELECT ${meta.tableName}.*, ${computed} FROM ${meta.tableName} WHERE ${where} ${tail}`;
+    const { rows } = await execute(em, sql, params);
+    return rows.map((raw) => ({
+      row: hydrate<T>(em, meta.columns, raw),
+      extra: Object.fromEntries(names.map((alias) => [alias, raw[alias]])) as Record<X, unknown>,
+    }));
+  }
+
   /** The first row matching `where`, or null. */
   async one(em: EntityManager, where: string, params: readonly unknown[], order = ''): Promise<T | null> {
     const rows = await this.select(em, where, params, `${order} LIMIT 1`);

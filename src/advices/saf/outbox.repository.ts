@@ -82,24 +82,24 @@ export class OutboxRepository {
       "status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)";
     const lock = this.db.isPostgres ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.db.transaction(async (em) => {
-      const rows = await outbox.select(
+      // The payment's reference comes with the row, read at delivery, not when queued: a late
+      // answer may have brought it since.
+      const rows = await outbox.selectWith(
         em,
+        { payment_partner_ref: 'SELECT partner_ref FROM payments WHERE payments.id = outbox.payment_id' },
         due,
         [now, now, owner, limit],
         `ORDER BY next_attempt_at ASC LIMIT ?${lock}`,
       );
       if (rows.length === 0) return [];
-      const ids = rows.map((r) => r.id);
+      const ids = rows.map(({ row }) => row.id);
       await outbox.update(em, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
-      // Read at delivery, not when queued: a late answer may have brought the reference since.
-      const paymentIds = [...new Set(rows.map((r) => r.paymentId))];
-      const refs = await execute(
-        em,
-        `SELECT id, partner_ref FROM payments WHERE id IN ${placeholders(paymentIds.length)}`,
-        paymentIds,
-      );
-      const refOf = new Map(refs.rows.map((r) => [String(r.id), (r.partner_ref as string | null) ?? null]));
-      return rows.map((r) => ({ ...r, leaseOwner: owner, leaseUntil, partnerRef: refOf.get(r.paymentId) ?? null }));
+      return rows.map(({ row, extra }) => ({
+        ...row,
+        leaseOwner: owner,
+        leaseUntil,
+        partnerRef: typeof extra.payment_partner_ref === 'string' ? extra.payment_partner_ref : null,
+      }));
     });
   }
 
