@@ -19,6 +19,9 @@ done
 [[ ${#names[@]} -eq 0 ]] && names=("${all[@]}")
 
 npm run build
+# dist-bench/dist links to the hub's dist/ (made by the harness at run time); tsc-alias would follow
+# the link and rewrite the hub's own package imports into source paths, so it goes first.
+rm -f dist-bench/dist
 npx tsc -p bench/tsconfig.json
 npx tsc-alias -p bench/tsconfig.json
 
