@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WireDetails } from './contract';
 import type { DialectTranslation, PartnerCall, WireAnswer } from './dialect';
 
 /*
@@ -45,4 +46,16 @@ export const electrumDialect: DialectTranslation = {
       headers: { 'www-authenticate': 'Basic realm="qr"' },
     };
   },
+};
+
+/** The interface's statuses for each case of the contract suite (its status table, docs/protocol.md §2). */
+export const ELECTRUM_WIRE: Readonly<WireDetails> = {
+  approved: 201,
+  declined: 400,
+  fault: 500,
+  adviceAccepted: 202,
+  adviceFault: 500,
+  adviceRefused: 400,
+  notFound: 404,
+  nothingToReverse: 404,
 };

@@ -16,6 +16,7 @@ import { track } from './timeline';
 import {
   acceptBasicAuth,
   connectorContract,
+  ELECTRUM_WIRE,
   electrumDialect,
   startPartnerDouble,
   upstreamAdviceFor,
@@ -142,16 +143,7 @@ connectorContract('kit-example-electrum', async () => {
   return {
     connector,
     partnerRefs: 'never',
-    wire: {
-      approved: 201,
-      declined: 400,
-      fault: 500,
-      adviceAccepted: 202,
-      adviceFault: 500,
-      adviceRefused: 400,
-      notFound: 404,
-      nothingToReverse: 404,
-    },
+    wire: ELECTRUM_WIRE,
     stopPartner: () => double.close(),
     async close() {
       await double.close();

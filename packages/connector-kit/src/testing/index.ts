@@ -11,7 +11,7 @@ export { startPartnerDouble } from './partner-double';
 export type { PartnerDouble, PartnerDoubleOptions, RecordedCall } from './partner-double';
 export { acceptBasicAuth, acceptBearerToken } from './dialect';
 export type { DialectTranslation, PartnerCall, PartnerOperation, WireAnswer, WireRequest } from './dialect';
-export { electrumDialect } from './electrum-dialect';
+export { ELECTRUM_WIRE, electrumDialect } from './electrum-dialect';
 export { createTestAuthority } from './certificates';
 export type { PemPair, TestAuthority } from './certificates';
 export { TEST_HUB, TEST_PARTNER, upstreamAdviceFor, upstreamPaymentRequest } from './upstream-messages';

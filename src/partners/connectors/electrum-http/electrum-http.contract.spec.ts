@@ -1,6 +1,7 @@
 import {
   acceptBasicAuth,
   connectorContract,
+  ELECTRUM_WIRE,
   electrumDialect,
   startPartnerDouble,
   upstreamPaymentRequest,
@@ -35,16 +36,7 @@ connectorContract('electrum-http', async () => {
   return {
     connector,
     partnerRefs: 'never',
-    wire: {
-      approved: 201,
-      declined: 400,
-      fault: 500,
-      adviceAccepted: 202,
-      adviceFault: 500,
-      adviceRefused: 400,
-      notFound: 404,
-      nothingToReverse: 404,
-    },
+    wire: ELECTRUM_WIRE,
     stopPartner: () => double.close(),
     async close() {
       await double.close();

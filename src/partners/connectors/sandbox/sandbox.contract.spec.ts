@@ -1,4 +1,4 @@
-import { connectorContract, ManualClock } from '@qr-hub/connector-kit/testing';
+import { connectorContract, ELECTRUM_WIRE, ManualClock } from '@qr-hub/connector-kit/testing';
 import { SandboxConnector } from './sandbox.connector';
 
 /*
@@ -12,16 +12,7 @@ connectorContract('sandbox', async () => {
   return {
     connector,
     partnerRefs: 'always',
-    wire: {
-      approved: 201,
-      declined: 400,
-      fault: 500,
-      adviceAccepted: 202,
-      adviceFault: 500,
-      adviceRefused: 400,
-      notFound: 404,
-      nothingToReverse: 404,
-    },
+    wire: ELECTRUM_WIRE,
     advanceTime: (ms) => clock.advance(ms),
     close: () => connector.close(),
   };
