@@ -91,16 +91,12 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       new Date(sentAt).toISOString(),
       scan?.partnerPaymentToken,
     );
+    // Registered connectors are guarded (partners/connector-guard.ts): this call never rejects nor overruns.
     const outcome: PayOutcome = registered
-      ? await registered.connector
-          .pay(upstream as unknown as PaymentRequest, {
-            timeoutMs: registered.config.timeoutMs,
-            onLateAnswer: (a) => void this.recordLate(payment, a),
-          })
-          .catch((error: unknown) => ({
-            kind: 'unknown' as const,
-            reason: `connector error: ${(error as Error).message}`,
-          }))
+      ? await registered.connector.pay(upstream as unknown as PaymentRequest, {
+          timeoutMs: registered.config.timeoutMs,
+          onLateAnswer: (a) => void this.recordLate(payment, a),
+        })
       : { kind: 'unknown', reason: 'partner not configured' };
     try {
       await this.auditCall(payment, upstream, outcome, sentAt);
