@@ -15,6 +15,8 @@ export type Settlement = 'NONE' | 'CONFIRMED' | 'REVERSED';
 @Index('idx_payments_tran_id', ['tranId'])
 @Index('idx_payments_state', ['state'])
 @Index('idx_payments_created_at', ['createdAt', 'id'])
+// One payment at a time may hold a QR code (waiting for its scan or in flight upstream).
+@Index('uq_payments_active_tran_id', ['tranId'], { unique: true, where: "state IN ('WAITING_SCAN', 'SENDING')" })
 export class Payment {
   /** The retailer's PaymentRequest id (unique: a reused id is a DUPLICATE_RECORD). */
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 64 })
@@ -39,8 +41,12 @@ export class Payment {
   @Column({ name: 'settlement', type: 'varchar', length: 16, default: 'NONE' })
   settlement!: Settlement;
 
-  /** A retailer reversal accepted while the payment was still in flight upstream (docs/protocol.md §7). */
-  @Column({ name: 'reversal_requested', type: 'boolean', default: false })
+  /**
+   * A retailer reversal accepted while the payment was still in flight upstream (docs/protocol.md §7).
+   * The default is the SQL the initial migration wrote, `false` (SQLite keeps a default's text;
+   * a plain `false` here would read as `0` there and differ from the migrated schema).
+   */
+  @Column({ name: 'reversal_requested', type: 'boolean', default: () => 'false' })
   reversalRequested!: boolean;
 
   @Column(moneyColumn({ name: 'amount' }))

@@ -15,6 +15,8 @@ export type ScanStatus = 'ACCEPTED' | 'EARLY' | 'EXPIRED' | 'DECLINED';
 @Index('idx_scans_tran_id', ['tranId'])
 @Index('idx_scans_created_at', ['createdAt', 'id'])
 @Index('idx_scans_payment_id', ['paymentId'])
+@Index('uq_scans_accepted_payment_id', ['paymentId'], { unique: true, where: "status = 'ACCEPTED'" })
+@Index('uq_scans_early_tran_id', ['tranId'], { unique: true, where: "status = 'EARLY'" })
 export class Scan {
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 64 })
   id!: string;
