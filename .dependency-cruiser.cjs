@@ -3,7 +3,8 @@
  * checked by `test/boundaries.spec.ts` on every `npm test`:
  * protocol ← connector-kit ← connectors; protocol ← client; packages never
  * import the hub; a partner connector reaches the hub only through the kit,
- * never the database, never another connector.
+ * never the database, never another connector; store-and-forward (src/outbox/)
+ * imports neither payments nor advices.
  */
 module.exports = {
   forbidden: [
@@ -56,6 +57,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/partners/connectors/([^/]+)/' },
       to: { path: '^src/partners/connectors/[^/]+/', pathNot: '^src/partners/connectors/$1/' },
+    },
+    {
+      name: 'outbox-imports-neither-payments-nor-advices',
+      comment:
+        'Store-and-forward (src/outbox/) serves payments and advices alike: both queue through it, it imports neither (the payments table it reads through SQL).',
+      severity: 'error',
+      from: { path: '^src/outbox/' },
+      to: { path: '^src/(payments|advices)/' },
     },
   ],
   options: {

@@ -6,8 +6,9 @@ import { dirname, join } from 'node:path';
 /*
  * The import boundaries of .dependency-cruiser.cjs (packages never import the
  * hub; protocol ← connector-kit ← connectors; protocol ← client; connectors
- * reach the hub only through the kit, never the database, never each other),
- * checked with dependency-cruiser on every `npm test`.
+ * reach the hub only through the kit, never the database, never each other;
+ * the outbox imports neither payments nor advices), checked with
+ * dependency-cruiser on every `npm test`.
  */
 const ROOT = join(__dirname, '..');
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
@@ -51,6 +52,10 @@ describe('import boundaries (dependency-cruiser)', () => {
         'src/partners/connectors/a/a.ts':
           "import { db } from '../../../persistence/db';\nimport { b } from '../b/b';\nexport const a = db + b;",
         'src/partners/connectors/b/b.ts': 'export const b = 1;',
+        'src/payments/pay.ts': 'export const pay = 1;',
+        'src/advices/advise.ts': 'export const advise = 1;',
+        'src/outbox/queue.ts':
+          "import { pay } from '../payments/pay';\nimport { advise } from '../advices/advise';\nexport const q = pay + advise;",
       };
       for (const [path, text] of Object.entries(files)) {
         mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -66,8 +71,13 @@ describe('import boundaries (dependency-cruiser)', () => {
           'connectors-reach-the-hub-only-through-the-kit',
           'connectors-never-touch-persistence',
           'connectors-never-import-each-other',
+          'outbox-imports-neither-payments-nor-advices',
         ]),
       );
+      const fromOutbox = result.summary.violations.filter(
+        (v) => v.rule.name === 'outbox-imports-neither-payments-nor-advices',
+      );
+      expect(fromOutbox.map((v) => v.to).sort()).toEqual(['src/advices/advise.ts', 'src/payments/pay.ts']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

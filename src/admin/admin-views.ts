@@ -1,6 +1,6 @@
 import type { AdviceKind } from '@app/advices/advice.entity';
-import type { OutboxEntry, OutboxStatus } from '@app/advices/saf/outbox-entry.entity';
-import type { PartnerOutboxStats } from '@app/advices/saf/outbox-stats';
+import type { OutboxEntry, OutboxStatus } from '@app/outbox/outbox-entry.entity';
+import type { PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import type { Payment } from '@app/payments/payment.entity';
 import type { TimelineEvent } from './timeline';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Advice } from '@app/advices/advice.entity';
-import { DeliveryAttempt } from '@app/advices/saf/delivery-attempt.entity';
-import { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
+import { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
+import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { AuditMessage } from '@app/audit/audit-message.entity';
 import { Database, insertRow } from '@app/persistence/database';
 import { Payment } from '@app/payments/payment.entity';

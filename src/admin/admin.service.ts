@@ -1,8 +1,8 @@
 import { MESSAGE_ID } from '@app/common/validation/message-id';
 import { Injectable } from '@nestjs/common';
-import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
-import { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
-import { OutboxStats, PartnerOutboxStats } from '@app/advices/saf/outbox-stats';
+import { AdviceForwarder } from '@app/outbox/advice-forwarder.service';
+import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
+import { OutboxStats, PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import { AuditService } from '@app/audit/audit.service';
 import type { Principal } from '@app/auth/principal';
 import { Clock } from '@app/clock/clock';

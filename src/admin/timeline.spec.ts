@@ -1,5 +1,5 @@
 import type { Advice } from '@app/advices/advice.entity';
-import type { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
+import type { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import type { AuditMessage } from '@app/audit/audit-message.entity';
 import type { Payment } from '@app/payments/payment.entity';
 import { buildTimeline, TransactionRecords } from './timeline';

@@ -1,6 +1,6 @@
 import type { Advice } from '@app/advices/advice.entity';
-import type { DeliveryAttempt } from '@app/advices/saf/delivery-attempt.entity';
-import type { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
+import type { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
+import type { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import type { AuditMessage } from '@app/audit/audit-message.entity';
 import type { Payment } from '@app/payments/payment.entity';
 import type { QrCode } from '@app/qr-codes/qr-code.entity';

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { AdviceKind } from '@app/outbox/outbox-entry.entity';
 import { JsonObject, jsonColumn, timeColumn } from '@app/persistence/column-types';
 
-export type AdviceKind = 'CONFIRMATION' | 'REVERSAL';
+export type { AdviceKind };
 
 /**
  * A retailer's advice as received (docs/protocol.md §7), kept for idempotency: the same id

@@ -5,6 +5,8 @@ import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { BasicAdviceDto } from '@app/common/dto/payment-confirmation.dto';
 import { DuplicateRecordError, HubError, InvalidAmountError, RecordNotFoundError } from '@app/errors/hub-error';
+import { AdviceForwarder } from '@app/outbox/advice-forwarder.service';
+import { OutboxRepository } from '@app/outbox/outbox.repository';
 import { JsonObject } from '@app/persistence/column-types';
 import { Database, isUniqueViolation } from '@app/persistence/database';
 import { Payment } from '@app/payments/payment.entity';
@@ -15,8 +17,6 @@ import { Advice, AdviceKind } from './advice.entity';
 import { contentHash } from './advice-content';
 import { AdviceAction, decideAdvice } from './advice-decision';
 import { AdvicesRepository } from './advices.repository';
-import { AdviceForwarder } from './saf/advice-forwarder.service';
-import { OutboxRepository } from './saf/outbox.repository';
 
 /**
  * `confirmPayment` and `reversePayment` (docs/protocol.md §7): stored before they are
@@ -159,10 +159,15 @@ export class AdvicesService {
       stan: advice.stan,
       rrn: advice.rrn,
     };
-    await this.outbox.enqueue(
+    await this.outbox.queueAdvice(
       em,
-      { paymentId: payment.id, partnerId: payment.partnerId ?? '', kind, sourceAdviceId: advice.id },
-      (id) => buildUpstreamAdvice(kind, payment, id, new Date(now).toISOString(), this.config.hub.hub, extra),
+      {
+        paymentId: payment.id,
+        partnerId: payment.partnerId ?? '',
+        kind,
+        sourceAdviceId: advice.id,
+        build: (id) => buildUpstreamAdvice(kind, payment, id, new Date(now).toISOString(), this.config.hub.hub, extra),
+      },
       now,
     );
     return action;

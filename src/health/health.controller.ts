@@ -1,7 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '@app/auth/auth.decorators';
-import { OutboxStats } from '@app/advices/saf/outbox-stats';
+import { OutboxStats } from '@app/outbox/outbox-stats';
 import { ErrorType } from '@app/errors/error-type';
 import { HubError } from '@app/errors/hub-error';
 import { Database } from '@app/persistence/database';

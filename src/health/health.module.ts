@@ -1,14 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { OutboxStats } from '@app/advices/saf/outbox-stats';
+import { OutboxModule } from '@app/outbox/outbox.module';
 import { HealthController } from './health.controller';
 import { ShutdownState } from './shutdown-state';
 
 @Global()
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), OutboxModule],
   controllers: [HealthController],
-  providers: [ShutdownState, OutboxStats],
-  exports: [ShutdownState, OutboxStats],
+  providers: [ShutdownState],
+  exports: [ShutdownState],
 })
 export class HealthModule {}

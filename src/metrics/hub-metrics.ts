@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { OutboxStats, PartnerOutboxStats } from '@app/advices/saf/outbox-stats';
+import { OutboxStats, PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import { AppConfig } from '@app/config/app-config';
 import { ScanWaiter } from '@app/payments/scan-waiter.service';
 import { OldestRecord, RetentionStats } from '@app/retention/retention-stats';

@@ -6,8 +6,8 @@ import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import type { PaymentResponse } from '@app/common/dto/payment-response';
 import { AuditService } from '@app/audit/audit.service';
 import { AdvicesRepository } from '@app/advices/advices.repository';
-import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
-import { OutboxRepository } from '@app/advices/saf/outbox.repository';
+import { AdviceForwarder } from '@app/outbox/advice-forwarder.service';
+import { OutboxRepository } from '@app/outbox/outbox.repository';
 import { ErrorType, isErrorType } from '@app/errors/error-type';
 import { HubError } from '@app/errors/hub-error';
 import type { LateAnswer, PayOutcome } from '@app/partners/partner-connector';
@@ -313,12 +313,20 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     now: number,
     sourceAdviceId: string | null = null,
   ): Promise<void> {
-    if (await this.outbox.forPayment(em, payment.id, 'REVERSAL')) return;
-    await this.outbox.enqueue(
+    await this.outbox.queueAdvice(
       em,
-      { paymentId: payment.id, partnerId: payment.partnerId ?? '', kind: 'REVERSAL', sourceAdviceId },
-      (id) =>
-        buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, { reversalReason: reason }),
+      {
+        paymentId: payment.id,
+        partnerId: payment.partnerId ?? '',
+        kind: 'REVERSAL',
+        sourceAdviceId,
+        build: (id) =>
+          buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, {
+            reversalReason: reason,
+          }),
+        // One reversal per payment: the first reason to reverse it is the one sent.
+        unlessQueued: true,
+      },
       now,
     );
   }

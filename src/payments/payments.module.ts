@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdviceForwarder } from '@app/advices/saf/advice-forwarder.service';
+import { OutboxModule } from '@app/outbox/outbox.module';
 import { PartnersModule } from '@app/partners/partners.module';
 import { PaymentRecovery } from './payment-recovery.service';
 import { PaymentRouter } from './payment-router.service';
@@ -9,9 +9,9 @@ import { ScanSignal } from './scan-signal.service';
 import { ScanWaiter } from './scan-waiter.service';
 
 @Module({
-  imports: [PartnersModule],
+  imports: [PartnersModule, OutboxModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService, PaymentRouter, ScanWaiter, ScanSignal, AdviceForwarder, PaymentRecovery],
-  exports: [ScanWaiter, ScanSignal, AdviceForwarder, PaymentRouter],
+  providers: [PaymentsService, PaymentRouter, ScanWaiter, ScanSignal, PaymentRecovery],
+  exports: [ScanWaiter, ScanSignal, PaymentRouter],
 })
 export class PaymentsModule {}

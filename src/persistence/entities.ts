@@ -1,6 +1,6 @@
 import { Advice } from '@app/advices/advice.entity';
-import { DeliveryAttempt } from '@app/advices/saf/delivery-attempt.entity';
-import { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
+import { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
+import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { AuditMessage } from '@app/audit/audit-message.entity';
 import { HubInstance } from '@app/instances/hub-instance.entity';
 import { Payment } from '@app/payments/payment.entity';

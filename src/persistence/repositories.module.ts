@@ -1,11 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { AdvicesRepository } from '@app/advices/advices.repository';
-import { OutboxRepository } from '@app/advices/saf/outbox.repository';
 import { PaymentsRepository } from '@app/payments/payments.repository';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
 
-const REPOSITORIES = [QrCodesRepository, PaymentsRepository, ScansRepository, AdvicesRepository, OutboxRepository];
+const REPOSITORIES = [QrCodesRepository, PaymentsRepository, ScansRepository, AdvicesRepository];
 
 /** One repository per aggregate, shared by the modules whose transactions span several (STYLE: persistence). */
 @Global()

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { OutboxEntry } from '@app/advices/saf/outbox-entry.entity';
+import type { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { Database } from '@app/persistence/database';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { OPERATOR, RETAILER, SANDBOX } from '../factories/hub-config.factory';

@@ -1,4 +1,4 @@
-import type { PartnerOutboxStats } from '@app/advices/saf/outbox-stats';
+import type { PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import type { Principal } from '@app/auth/principal';
 import type { OldestRecord } from '@app/retention/retention-stats';
 import type { OutboxEntryView, OutboxOverview, TransactionView } from '../admin-views';

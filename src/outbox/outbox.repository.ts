@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { JsonObject } from '@app/persistence/column-types';
 import { Database } from '@app/persistence/database';
 import { GroupCommit } from '@app/persistence/group-commit';
 import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
 import { DeliveryAttempt } from './delivery-attempt.entity';
-import { OutboxEntry } from './outbox-entry.entity';
+import { AdviceKind, OutboxEntry } from './outbox-entry.entity';
 
 const outbox = new SqlTable(OutboxEntry);
 
@@ -13,7 +14,19 @@ const outbox = new SqlTable(OutboxEntry);
 export type ClaimedEntry = OutboxEntry & { partnerRef: string | null };
 const attempts = new SqlTable(DeliveryAttempt);
 
-/** The store-and-forward queue (docs/protocol.md §7, §10), in plain bound SQL (see `SqlTable`). */
+/** An advice a payment's partner is owed (see `OutboxRepository.queueAdvice`). */
+export interface AdviceToQueue {
+  paymentId: string;
+  partnerId: string;
+  kind: AdviceKind;
+  /** The retailer advice that caused it, or null for the hub's own reversal. */
+  sourceAdviceId: string | null;
+  /** The upstream advice message, given its id. */
+  build: (adviceId: string) => JsonObject;
+  /** Queue nothing when the payment already has an advice of this kind. */
+  unlessQueued?: boolean;
+}
+
 /** A delivery's result to record (see `settle`). */
 interface Settlement {
   id: string;
@@ -25,6 +38,7 @@ interface Settlement {
 /** Settlements per transaction; a drain delivers at most `saf.batchSize` at once. */
 const MAX_SETTLE_BATCH = 500;
 
+/** The store-and-forward queue (docs/protocol.md §7, §10), in plain bound SQL (see `SqlTable`). */
 @Injectable()
 export class OutboxRepository {
   private readonly settlements = new GroupCommit<Settlement, boolean>(
@@ -34,25 +48,24 @@ export class OutboxRepository {
 
   constructor(private readonly db: Database) {}
 
-  insert(em: EntityManager, entry: OutboxEntry): Promise<void> {
-    return outbox.insert(em, entry);
-  }
-
   /**
-   * Queues a new advice for delivery, due now. `makeBody` gets the new entry's
-   * id, which is also the id of the upstream advice message.
+   * The one way an advice is queued, by payments and advices alike: in the
+   * caller's transaction, due now. `build` gets the new entry's id, which is
+   * also the id of the upstream advice message. With `unlessQueued`, nothing
+   * is queued when the payment already has an advice of this kind (false).
+   * The caller wakes the AdviceForwarder once its transaction has committed.
    */
-  async enqueue(
-    em: EntityManager,
-    entry: Pick<OutboxEntry, 'paymentId' | 'partnerId' | 'kind' | 'sourceAdviceId'>,
-    makeBody: (id: string) => OutboxEntry['body'],
-    now: number,
-  ): Promise<void> {
+  async queueAdvice(em: EntityManager, advice: AdviceToQueue, now: number): Promise<boolean> {
+    const { paymentId, partnerId, kind, sourceAdviceId, build, unlessQueued } = advice;
+    if (unlessQueued && (await outbox.one(em, 'payment_id = ? AND kind = ?', [paymentId, kind]))) return false;
     const id = randomUUID();
-    await this.insert(em, {
-      ...entry,
+    await outbox.insert(em, {
       id,
-      body: makeBody(id),
+      paymentId,
+      partnerId,
+      kind,
+      sourceAdviceId,
+      body: build(id),
       status: 'PENDING',
       attempts: 0,
       nextAttemptAt: now,
@@ -64,10 +77,7 @@ export class OutboxRepository {
       updatedAt: now,
       deliveredAt: null,
     });
-  }
-
-  forPayment(em: EntityManager, paymentId: string, kind: OutboxEntry['kind']): Promise<OutboxEntry | null> {
-    return outbox.one(em, 'payment_id = ? AND kind = ?', [paymentId, kind]);
+    return true;
   }
 
   /**

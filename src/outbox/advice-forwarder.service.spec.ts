@@ -5,7 +5,7 @@ import { HubInstanceService } from '@app/instances/hub-instance.service';
 import type { AdviceCall, PartnerConnector } from '@app/partners/partner-connector';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 // test/ has no path alias (jest/tsconfig map only @app → src).
-import { FakeClock } from '../../../test/utils/fake-clock';
+import { FakeClock } from '../../test/utils/fake-clock';
 import { AdviceForwarder, adviceTimeoutMs } from './advice-forwarder.service';
 import { OutboxEntry } from './outbox-entry.entity';
 import { ClaimedEntry, OutboxRepository } from './outbox.repository';

@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonObject, jsonColumn, timeColumn } from '@app/persistence/column-types';
-import type { AdviceKind } from '../advice.entity';
+
+/** What an advice tells the partner: the payment is to be settled (confirmed) or reversed. */
+export type AdviceKind = 'CONFIRMATION' | 'REVERSAL';
 
 /** PENDING until the partner gives a final answer; PARKED for an operator when it fails; RESOLVED by an operator. */
 export type OutboxStatus = 'PENDING' | 'DELIVERED' | 'PARKED' | 'RESOLVED';
