@@ -7,8 +7,12 @@ import { AuditService } from '@app/audit/audit.service';
 import type { Principal } from '@app/auth/principal';
 import { Clock } from '@app/clock/clock';
 import { AppConfig } from '@app/config/app-config';
-import { ErrorType } from '@app/errors/error-type';
-import { FormatError, HubError, RecordNotFoundError } from '@app/errors/hub-error';
+import {
+  FormatError,
+  OutboxEntryNotFoundError,
+  OutboxEntryNotParkedError,
+  TransactionNotFoundError,
+} from '@app/errors/hub-error';
 import { AdminRepository, ParkedChange } from './admin.repository';
 import {
   adviceTranId,
@@ -50,7 +54,7 @@ export class AdminService {
     if (query.includes('\u0000')) throw new FormatError('q must not contain U+0000');
     // Message ids are stored lower-cased (docs/decisions.md); an operator may paste one in any case.
     const found = await this.repo.locate(MESSAGE_ID.test(query) ? query.toLowerCase() : query);
-    if (!found) throw new RecordNotFoundError('No transaction for this id');
+    if (!found) throw new TransactionNotFoundError();
     const records = await this.repo.records(found.tranId);
     return {
       tranId: found.tranId,
@@ -102,7 +106,7 @@ export class AdminService {
     changes: Partial<OutboxEntry>,
   ): Promise<OutboxEntryView> {
     // Outbox ids are UUIDs; a NUL could not even be compared on PostgreSQL.
-    if (id.length > 64 || id.includes('\u0000')) throw new RecordNotFoundError('Advice not found');
+    if (id.length > 64 || id.includes('\u0000')) throw new OutboxEntryNotFoundError();
     const result: ParkedChange = await this.repo.changeParked(id, changes, (before, after) =>
       this.audit.toRow({
         direction: 'ADMIN',
@@ -124,10 +128,8 @@ export class AdminService {
         responseBody: { status: after.status },
       }),
     );
-    if (result.kind === 'missing') throw new RecordNotFoundError('Advice not found');
-    if (result.kind === 'not-parked') {
-      throw new HubError(ErrorType.TRANSACTION_NOT_SUPPORTED, 'Advice is not parked', 400);
-    }
+    if (result.kind === 'missing') throw new OutboxEntryNotFoundError();
+    if (result.kind === 'not-parked') throw new OutboxEntryNotParkedError();
     return outboxEntryView(result.entry);
   }
 }

@@ -1,7 +1,7 @@
-import { ErrorType } from '@app/errors/error-type';
-import { HubError } from '@app/errors/hub-error';
+import { HubError, HubErrorExtra } from '@app/errors/hub-error';
 import type { Payment } from '@app/payments/payment.entity';
 import type { AdviceKind } from './advice.entity';
+import { PaymentAlreadySettledError, PaymentNotConfirmableError } from './advice-errors';
 
 /** What an accepted advice does to its payment. */
 export type AdviceAction =
@@ -12,11 +12,12 @@ export type AdviceAction =
 
 /**
  * docs/protocol.md §7 as a table: the effect of a confirmation or reversal on a payment
- * in each state, or the error it gets.
+ * in each state, or the error it gets (naming the advice's `requestId` and the payment's tranId).
  */
-export function decideAdvice(kind: AdviceKind, payment: Payment): AdviceAction | HubError {
-  const settled = (message: string) => new HubError(ErrorType.ACCOUNT_ALREADY_SETTLED, message, 400);
-  const notApproved = new HubError(ErrorType.TRANSACTION_NOT_SUPPORTED, 'Payment was not approved', 400);
+export function decideAdvice(kind: AdviceKind, payment: Payment, originalId: string): AdviceAction | HubError {
+  const ids: HubErrorExtra = { originalId, tranId: payment.tranId };
+  const settled = (message: string) => new PaymentAlreadySettledError(message, ids);
+  const notApproved = new PaymentNotConfirmableError('Payment was not approved', ids);
   if (kind === 'CONFIRMATION') {
     // A reversal the hub accepted (applied when the partner answers, or closing the wait) settles it too.
     if (payment.reversalRequested) return settled('Payment already reversed');
@@ -28,7 +29,7 @@ export function decideAdvice(kind: AdviceKind, payment: Payment): AdviceAction |
         return settled('Payment already reversed');
       case 'WAITING_SCAN':
       case 'SENDING':
-        return new HubError(ErrorType.TRANSACTION_NOT_SUPPORTED, 'Payment not yet complete', 400);
+        return new PaymentNotConfirmableError('Payment not yet complete', ids);
       default:
         return notApproved;
     }

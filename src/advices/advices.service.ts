@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { BasicAdviceDto } from '@app/common/dto/payment-confirmation.dto';
-import { DuplicateRecordError, HubError, InvalidAmountError, RecordNotFoundError } from '@app/errors/hub-error';
+import { DuplicateRecordError, HubError, InvalidAmountError, PaymentNotFoundError } from '@app/errors/hub-error';
 import { AdviceForwarder } from '@app/outbox/advice-forwarder.service';
 import { OutboxRepository } from '@app/outbox/outbox.repository';
 import { JsonObject } from '@app/persistence/column-types';
@@ -97,8 +97,8 @@ export class AdvicesService {
   }
 
   private checkedAction(kind: AdviceKind, payment: Payment, advice: BasicAdviceDto): AdviceAction | HubError {
-    const action = decideAdvice(kind, payment);
-    if (action instanceof HubError) return withIds(action, advice, payment);
+    const action = decideAdvice(kind, payment, advice.requestId);
+    if (action instanceof HubError) return action;
     const final = advice.amounts?.approvedAmount;
     // docs/protocol.md §7: an advice may settle at most what was approved; before the
     // partner has answered, at most what was asked for.
@@ -199,12 +199,5 @@ export class AdvicesService {
 }
 
 function notFound(advice: BasicAdviceDto): HubError {
-  return new RecordNotFoundError('Payment not found', { originalId: advice.requestId, tranId: advice.tranId });
-}
-
-function withIds(error: HubError, advice: BasicAdviceDto, payment: Payment): HubError {
-  return new HubError(error.errorType, error.message, error.status, {
-    originalId: advice.requestId,
-    tranId: payment.tranId,
-  });
+  return new PaymentNotFoundError({ originalId: advice.requestId, tranId: advice.tranId });
 }

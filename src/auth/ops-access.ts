@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EnvConfig } from '@app/config/env.validation';
 import { errorDetailFor } from '@app/errors/error-detail.filter';
+import { httpStatusOf } from '@app/errors/http-status';
 import { AuthenticationError, ForbiddenError, HubError } from '@app/errors/hub-error';
 import { basicCredentials } from './basic-credentials';
 import type { CredentialsService } from './credentials.service';
@@ -26,7 +27,7 @@ export function opsAccess(mode: EnvConfig['opsAuth'], credentials: CredentialsSe
       (error: unknown) => {
         if (!(error instanceof HubError)) return next(error);
         for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
-        res.status(error.status).json(errorDetailFor(error, req));
+        res.status(httpStatusOf(error)).json(errorDetailFor(error, req));
       },
     );
   };

@@ -8,7 +8,18 @@ import { noteErrorType } from '@app/common/http/request-logging';
 import { isStorageUnavailable, isUniqueViolation } from '@app/persistence/database';
 import { ErrorDetail, tillMessage } from './error-detail';
 import { ErrorType } from './error-type';
-import { HubError } from './hub-error';
+import {
+  AdviceStorageUnavailableError,
+  DuplicateRecordError,
+  HubError,
+  InternalError,
+  MessageTooLargeError,
+  StorageUnavailableError,
+  UnknownOperationError,
+  UnsupportedMediaTypeError,
+  UnsupportedMethodError,
+} from './hub-error';
+import { httpStatusOf } from './http-status';
 
 interface Principalled {
   user?: { id: string };
@@ -17,8 +28,9 @@ interface Principalled {
 /**
  * The only place error bodies are built (STYLE: errors): every error — ours,
  * validation, passport, body parsing, routing, storage, unexpected — becomes
- * an `ErrorDetail` with the status docs/protocol.md §2 gives. Unexpected faults are logged
- * here and answered 500 without internals.
+ * an `ErrorDetail` with the status docs/protocol.md §2 gives. A domain error's status is
+ * looked up in `HTTP_STATUS` (./http-status.ts); what the framework refused keeps
+ * its own. Unexpected faults are logged here and answered 500 without internals.
  */
 @Catch()
 export class ErrorDetailFilter implements ExceptionFilter {
@@ -32,13 +44,13 @@ export class ErrorDetailFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const operation = operationOf(req);
     const storageDown = !(exception instanceof HubError) && isStorageUnavailable(exception);
-    const error = this.toHubError(exception, operation);
+    const { error, status } = this.toAnswer(exception, operation);
     const body = errorDetailFor(error, req);
 
     const send = (): void => {
       if (res.headersSent) return;
       for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
-      res.status(error.status).json(body);
+      res.status(status).json(body);
     };
     // Nothing an unauthenticated caller sends is stored (docs/protocol.md §3): only the access log line.
     if (!operation || !req.user) return send();
@@ -49,7 +61,7 @@ export class ErrorDetailFilter implements ExceptionFilter {
       // The echoed tranId may be any id the body named; the row links only what the hub verified.
       tranId: linkedTransaction() ?? null,
       institutionId: req.user?.id,
-      httpStatus: error.status,
+      httpStatus: status,
       outcome: body.errorType,
       requestBody: req.body as unknown,
       responseBody: body,
@@ -61,32 +73,61 @@ export class ErrorDetailFilter implements ExceptionFilter {
     void recorded.finally(send);
   }
 
-  private toHubError(exception: unknown, operation: string | null): HubError {
-    if (exception instanceof HubError) return exception;
-    if (exception instanceof HttpException) return fromHttpException(exception);
-    if (isUniqueViolation(exception)) return new HubError(ErrorType.DUPLICATE_RECORD, 'Duplicate record');
+  /** The error and the status it is answered with: domain errors through {@link HTTP_STATUS}. */
+  private toAnswer(exception: unknown, operation: string | null): Answer {
+    if (exception instanceof HubError) return this.domainAnswer(exception);
+    if (exception instanceof HttpException) return this.fromHttpException(exception);
+    if (isUniqueViolation(exception)) return this.domainAnswer(new DuplicateRecordError('Duplicate record'));
     if (isStorageUnavailable(exception)) {
       this.logger.error(`storage unavailable: ${(exception as Error).message}`);
-      // docs/protocol.md §10: an advice must stay with its sender, so its outcome is unknown (500).
-      return new HubError(
-        ErrorType.GENERAL_ERROR,
-        'Service temporarily unavailable',
-        isAdviceOperation(operation) ? 500 : 503,
+      // docs/protocol.md §10: an advice must stay with its sender, so its outcome is unknown.
+      return this.domainAnswer(
+        isAdviceOperation(operation) ? new AdviceStorageUnavailableError() : new StorageUnavailableError(),
       );
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return new HubError(ErrorType.GENERAL_ERROR, 'Internal error', 500);
+    return this.domainAnswer(new InternalError());
+  }
+
+  /** Routing and body parsing refused it: the hub's own errors where they say the same, else the framework's status. */
+  private fromHttpException(exception: HttpException): Answer {
+    const status = exception.getStatus();
+    if (status === 404) return this.domainAnswer(new UnknownOperationError());
+    if (status === 501) return this.domainAnswer(new UnsupportedMethodError());
+    if (status === 413) return this.domainAnswer(new MessageTooLargeError('Unreadable message'));
+    if (status === 415) return this.domainAnswer(new UnsupportedMediaTypeError('Unreadable message'));
+    const refusal = (errorType: ErrorType, message: string): Answer => ({
+      error: new FrameworkRefusal(errorType, message),
+      status,
+    });
+    if (status === 405) return refusal(ErrorType.FUNCTION_NOT_SUPPORTED, 'Method not supported');
+    if (status >= 500) return refusal(ErrorType.GENERAL_ERROR, 'Internal error');
+    return refusal(status === 400 ? ErrorType.FORMAT_ERROR : ErrorType.GENERAL_ERROR, exception.message);
+  }
+
+  private domainAnswer(error: HubError): Answer {
+    try {
+      return { error, status: httpStatusOf(error) };
+    } catch (missing) {
+      this.logger.error((missing as Error).message);
+      return { error: new InternalError(), status: 500 };
+    }
   }
 }
 
-function fromHttpException(exception: HttpException): HubError {
-  const status = exception.getStatus();
-  if (status === 404) return new HubError(ErrorType.FUNCTION_NOT_SUPPORTED, 'Unknown operation', 404);
-  if (status === 405 || status === 501)
-    return new HubError(ErrorType.FUNCTION_NOT_SUPPORTED, 'Method not supported', status);
-  if (status === 413 || status === 415) return new HubError(ErrorType.FORMAT_ERROR, 'Unreadable message', status);
-  if (status >= 500) return new HubError(ErrorType.GENERAL_ERROR, 'Internal error', status);
-  return new HubError(status === 400 ? ErrorType.FORMAT_ERROR : ErrorType.GENERAL_ERROR, exception.message, status);
+interface Answer {
+  error: HubError;
+  status: number;
+}
+
+/**
+ * What the framework refused in terms no domain error has (e.g. 405): it is
+ * HTTP by nature and already has its status, which the answer keeps.
+ */
+class FrameworkRefusal extends HubError {
+  constructor(errorType: ErrorType, message: string) {
+    super(errorType, message);
+  }
 }
 
 /** The ErrorDetail for an error on this request (docs/protocol.md §2: ids, tranId, originalId). */

@@ -2,8 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '@app/auth/auth.decorators';
 import { OutboxStats } from '@app/outbox/outbox-stats';
-import { ErrorType } from '@app/errors/error-type';
-import { HubError } from '@app/errors/hub-error';
+import { NotReadyError } from '@app/errors/hub-error';
 import { Database } from '@app/persistence/database';
 import { ShutdownState } from './shutdown-state';
 
@@ -39,7 +38,7 @@ export class HealthController {
       return await this.health.check([() => this.database(), () => this.queue(), () => this.accepting()]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
-        throw new HubError(ErrorType.GENERAL_ERROR, 'Not ready', 503, { detailMessage: error.getResponse() });
+        throw new NotReadyError(error.getResponse());
       }
       throw error;
     }

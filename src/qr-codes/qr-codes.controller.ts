@@ -15,7 +15,7 @@ import type { Principal } from '@app/auth/principal';
 import { CreateQrCodeRequestDto } from '@app/common/dto/create-qr-code-request.dto';
 import type { CreateQrCodeResponse } from '@app/common/dto/create-qr-code-response';
 import { BASIC_AUTH } from '@app/docs/api-security';
-import { FormatError } from '@app/errors/hub-error';
+import { NotAcceptableError } from '@app/errors/hub-error';
 import { QR_IMAGE_TYPES, QrImageFormat } from './qr-image';
 import { QrCodesService } from './qr-codes.service';
 
@@ -81,5 +81,5 @@ function acceptedFormat(req: Request): QrImageFormat {
   const accepted = req.accepts([QR_IMAGE_TYPES.png, QR_IMAGE_TYPES.svg]);
   if (accepted === QR_IMAGE_TYPES.png) return 'png';
   if (accepted === QR_IMAGE_TYPES.svg) return 'svg';
-  throw new FormatError('Accept image/png or image/svg+xml', undefined, 406);
+  throw new NotAcceptableError('Accept image/png or image/svg+xml');
 }

@@ -6,7 +6,7 @@ import { Clock } from '@app/clock/clock';
 import type { CreateQrCodeRequestDto } from '@app/common/dto/create-qr-code-request.dto';
 import type { CreateQrCodeResponse } from '@app/common/dto/create-qr-code-response';
 import { TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';
-import { FormatError, InvalidAmountError, RecordNotFoundError } from '@app/errors/hub-error';
+import { FormatError, InvalidAmountError, QrCodeNotFoundError } from '@app/errors/hub-error';
 import { buildMerchantQr, EmvTlvError, MerchantQrInput, QrScheme } from './emv-tlv';
 import { QrImageFormat, renderQrImage } from './qr-image';
 import { QrCode } from './qr-code.entity';
@@ -103,7 +103,7 @@ export class QrCodesService {
     const plausible = tranId.length <= TRAN_ID_MAX && !tranId.includes('\u0000');
     const code = plausible ? await this.repository.findByTranId(tranId) : null;
     if (!code || code.clientId !== clientId) {
-      throw new RecordNotFoundError('QR code not found', plausible ? { tranId } : {});
+      throw new QrCodeNotFoundError(plausible ? { tranId } : {});
     }
     linkToTransaction(code.tranId);
     return renderQrImage(code.qrCode, format);

@@ -5,8 +5,12 @@ import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { ScanNotificationDto } from '@app/common/dto/scan-notification.dto';
-import { ErrorType } from '@app/errors/error-type';
-import { DuplicateRecordError, HubError, InvalidTranIdError, RecordNotFoundError } from '@app/errors/hub-error';
+import {
+  DuplicateRecordError,
+  InvalidTranIdError,
+  NoPaymentWaitingForScanError,
+  PartnerNotConfiguredError,
+} from '@app/errors/hub-error';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { Database, isUniqueViolation } from '@app/persistence/database';
@@ -51,7 +55,7 @@ export class ScansService {
     }
     if (!this.partners.get(scan.partner.id)) {
       await this.store(scan, 'DECLINED', null, now);
-      throw new HubError(ErrorType.PARTNER_UNKNOWN, 'Partner not configured', 400, { tranId: scan.tranId });
+      throw new PartnerNotConfiguredError(scan.tranId);
     }
     const alive = await this.instances.aliveIds();
     let verdict: Verdict;
@@ -73,7 +77,7 @@ export class ScansService {
       case 'already-scanned':
         throw new DuplicateRecordError('QR code already scanned', { tranId: scan.tranId });
       default:
-        throw new RecordNotFoundError('No payment waiting for this code', { tranId: scan.tranId }, 400);
+        throw new NoPaymentWaitingForScanError(scan.tranId);
     }
   }
 

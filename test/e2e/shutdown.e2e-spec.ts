@@ -1,4 +1,6 @@
 import { IsNull } from 'typeorm';
+import { httpStatusOf } from '@app/errors/http-status';
+import { HubError } from '@app/errors/hub-error';
 import { HubInstance } from '@app/instances/hub-instance.entity';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PaymentsService } from '@app/payments/payments.service';
@@ -76,10 +78,16 @@ describe('graceful shutdown on SIGTERM (docs/protocol.md §10)', () => {
       // New connections are refused, and a payment that still reaches the hub is refused too.
       await expect(post('/qr/v1/qrCodes', {}, RETAILER)).rejects.toThrow(/ECONNREFUSED/);
       const late = payment(tranId, 1092);
-      await expect(hub.app.get(PaymentsService).pay(late, () => undefined)).rejects.toMatchObject({
-        errorType: 'GENERAL_ERROR',
-        status: 503,
-      });
+      const refused = await hub.app
+        .get(PaymentsService)
+        .pay(late, () => undefined)
+        .then(
+          () => null,
+          (error: HubError) => error,
+        );
+      expect(refused).toMatchObject({ errorType: 'GENERAL_ERROR' });
+      // The answer's status is the error filter's, from src/errors/http-status.ts.
+      expect(httpStatusOf(refused!)).toBe(503);
       // Still in flight: other instances must not take this one for stopped and reverse its payment.
       const row = await db.run((em) => em.findOneBy(HubInstance, { id: instanceId, stoppedAt: IsNull() }));
       expect(row).not.toBeNull();

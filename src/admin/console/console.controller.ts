@@ -2,8 +2,13 @@ import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestj
 import type { Request, Response } from 'express';
 import { Roles } from '@app/auth/auth.decorators';
 import type { Principal } from '@app/auth/principal';
-import { ErrorType } from '@app/errors/error-type';
-import { HubError } from '@app/errors/hub-error';
+import {
+  FormatError,
+  OutboxEntryNotFoundError,
+  OutboxEntryNotParkedError,
+  TransactionNotFoundError,
+} from '@app/errors/hub-error';
+import { httpStatusOf } from '@app/errors/http-status';
 import { RetentionStats } from '@app/retention/retention-stats';
 import { TransactionView } from '../admin-views';
 import { AdminService } from '../admin.service';
@@ -59,9 +64,10 @@ export class ConsoleController {
         transaction = await this.admin.transaction(query);
       } catch (error) {
         // A search that finds nothing is an answer for the operator, shown on the page.
-        if (!(error instanceof HubError) || error.status >= 500) throw error;
-        searchProblem = error.status === 404 ? `Nothing found for “${query}”.` : error.message;
-        res.status(error.status);
+        if (error instanceof TransactionNotFoundError) searchProblem = `Nothing found for “${query}”.`;
+        else if (error instanceof FormatError) searchProblem = error.message;
+        else throw error;
+        res.status(httpStatusOf(error));
       }
     }
     const [outbox, retention] = await Promise.all([this.admin.outbox(), this.retention.oldest()]);
@@ -101,8 +107,8 @@ export class ConsoleController {
       await action();
       return success;
     } catch (error) {
-      if (error instanceof HubError && error.errorType === ErrorType.TRANSACTION_NOT_SUPPORTED) return 'not-parked';
-      if (error instanceof HubError && error.errorType === ErrorType.UNABLE_TO_LOCATE_RECORD) return 'not-found';
+      if (error instanceof OutboxEntryNotParkedError) return 'not-parked';
+      if (error instanceof OutboxEntryNotFoundError) return 'not-found';
       throw error;
     }
   }

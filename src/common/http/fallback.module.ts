@@ -1,6 +1,6 @@
 import { All, Controller, Module } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { FunctionNotSupportedError } from '@app/errors/hub-error';
+import { UnsupportedMethodError } from '@app/errors/hub-error';
 
 /**
  * Unknown operations under the protocol base path (docs/protocol.md §2): another method on
@@ -12,7 +12,7 @@ import { FunctionNotSupportedError } from '@app/errors/hub-error';
 class UnsupportedMethodController {
   @All(['qrCodes', 'qrCodes/:tranId/image', 'payments', 'payments/confirmations', 'payments/reversals', 'scans'])
   unsupported(): never {
-    throw new FunctionNotSupportedError('Method not supported', 501);
+    throw new UnsupportedMethodError();
   }
 }
 

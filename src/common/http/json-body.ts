@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
-import { FormatError, HubError } from '@app/errors/hub-error';
+import { FormatError, HubError, MessageTooLargeError, UnsupportedMediaTypeError } from '@app/errors/hub-error';
 
 const BODY_ERROR = Symbol('hub:bodyError');
 /** Set when the raw body could hold a NUL, so only those bodies are walked for one. */
@@ -29,7 +29,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!hasBody(req)) return next();
     if (!req.is(JSON_TYPES)) {
-      (req as WithBodyError)[BODY_ERROR] = new FormatError('Content-Type must be application/json', undefined, 415);
+      (req as WithBodyError)[BODY_ERROR] = new UnsupportedMediaTypeError('Content-Type must be application/json');
       return next();
     }
     parse(req, res, (err?: unknown) => {
@@ -75,10 +75,10 @@ function bodyParserError(err: unknown): HubError {
   const type = (err as { type?: string }).type;
   switch (type) {
     case 'entity.too.large':
-      return new FormatError('Message too large', undefined, 413);
+      return new MessageTooLargeError('Message too large');
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return new FormatError('Unsupported encoding', undefined, 415);
+      return new UnsupportedMediaTypeError('Unsupported encoding');
     case 'entity.parse.failed':
       return new FormatError('Malformed JSON');
     default:

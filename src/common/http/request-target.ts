@@ -1,7 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger as PinoLogger } from 'pino';
 import { errorDetailFor } from '@app/errors/error-detail.filter';
-import { FormatError } from '@app/errors/hub-error';
+import { RequestTargetTooLongError } from '@app/errors/hub-error';
+import { httpStatusOf } from '@app/errors/http-status';
 
 /**
  * Longest request-target (path and query) the hub reads, in characters. Its
@@ -24,8 +25,8 @@ export function requestTargetLimit(logger: PinoLogger): RequestHandler {
       { req: { method: req.method, targetLength: target.length }, res: { statusCode: 414 } },
       `${req.method} request target of ${target.length} characters refused (limit ${MAX_REQUEST_TARGET})`,
     );
-    const error = new FormatError('Request target too long', undefined, 414);
+    const error = new RequestTargetTooLongError();
     res.setHeader('Connection', 'close');
-    res.status(error.status).json(errorDetailFor(error, req));
+    res.status(httpStatusOf(error)).json(errorDetailFor(error, req));
   };
 }

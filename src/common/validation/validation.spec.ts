@@ -13,6 +13,7 @@ import {
 } from '@app/common/validation/validation';
 import { ERROR_MESSAGE_MAX, FieldViolation } from '@app/errors/error-detail';
 import { ErrorType } from '@app/errors/error-type';
+import { httpStatusOf } from '@app/errors/http-status';
 import { FormatError } from '@app/errors/hub-error';
 import { ARRAY_MAX } from '@app/common/dto/institution.dto';
 import { contractSchemas } from '@app/docs/contract-schemas';
@@ -102,7 +103,7 @@ describe('MessageValidationPipe', () => {
   it('throws a FormatError (400 FORMAT_ERROR) named after the message, with a till-sized message', async () => {
     const error = await formatErrorOf(aPaymentRequest(TRAN_ID, { id: 'abc' }));
     expect(error.errorType).toBe(ErrorType.FORMAT_ERROR);
-    expect(error.status).toBe(400);
+    expect(httpStatusOf(error)).toBe(400);
     expect(error.message).toBe(FORMAT_ERROR_MESSAGE);
     expect(error.message.length).toBeLessThanOrEqual(ERROR_MESSAGE_MAX);
     expect(error.extra.detailMessage).toEqual([
