@@ -14,4 +14,15 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  {
+    // STYLE: only config reads the environment; the rest of the hub gets it typed, from AppConfig.
+    files: ['src/**/*.ts'],
+    ignores: ['src/config/**', 'src/main.ts', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment in src/config (EnvConfig), not here.' },
+      ],
+    },
+  },
 );

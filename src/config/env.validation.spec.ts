@@ -21,6 +21,7 @@ describe('environment variables (docs/protocol.md §3, §9)', () => {
       port: 8443,
       host: '0.0.0.0',
       databaseUrl: 'sqlite:data/hub.sqlite',
+      database: { poolSize: 10, sqliteSynchronous: 'NORMAL' },
       hubConfigPath: 'config/hub.yaml',
       dataDir: 'data',
       tls: { disabled: false, requireClientCert: false },
@@ -34,6 +35,17 @@ describe('environment variables (docs/protocol.md §3, §9)', () => {
     });
   });
 
+  it('DATABASE_POOL_SIZE and SQLITE_SYNCHRONOUS: read here, refused when out of range', () => {
+    expect(loadEnv({ DATABASE_POOL_SIZE: '25', SQLITE_SYNCHRONOUS: 'full' }, () => undefined).database).toEqual({
+      poolSize: 25,
+      sqliteSynchronous: 'FULL',
+    });
+    expect(problems({ DATABASE_POOL_SIZE: '0', SQLITE_SYNCHRONOUS: 'OFF' })).toEqual([
+      expect.stringMatching(/^DATABASE_POOL_SIZE: /),
+      'SQLITE_SYNCHRONOUS: must be NORMAL or FULL',
+    ]);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadEnv({ PORT: '', LOG_LEVEL: ' ', TLS_DISABLED: '' })).toMatchObject({ port: 8443, logLevel: 'info' });
   });
@@ -44,6 +56,8 @@ describe('environment variables (docs/protocol.md §3, §9)', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: 'postgres://hub:pw@db:5432/hub',
+      DATABASE_POOL_SIZE: '4',
+      SQLITE_SYNCHRONOUS: 'FULL',
       HUB_CONFIG: '/etc/hub/hub.yaml',
       DATA_DIR: '/var/lib/hub',
       TLS_CERT_FILE: 'cert.pem',
@@ -63,6 +77,7 @@ describe('environment variables (docs/protocol.md §3, §9)', () => {
       port: 0,
       host: '127.0.0.1',
       databaseUrl: 'postgres://hub:pw@db:5432/hub',
+      database: { poolSize: 4, sqliteSynchronous: 'FULL' },
       hubConfigPath: '/etc/hub/hub.yaml',
       dataDir: '/var/lib/hub',
       tls: { disabled: false, certFile: 'cert.pem', keyFile: 'key.pem', caFile: 'ca.pem', requireClientCert: true },

@@ -17,6 +17,17 @@ export const NODE_ENVS = ['development', 'production', 'test'] as const;
 /** Who may call the operations endpoints (`/health/*`, `/metrics`, `/docs*`; docs/protocol.md §11). */
 export const OPS_AUTH_MODES = ['open', 'operator'] as const;
 
+/** How the store is driven, beside where it is (DATABASE_URL). */
+export interface DatabaseTuning {
+  /** PostgreSQL pool size per hub process. */
+  poolSize: number;
+  /** SQLite's `synchronous`: NORMAL survives a process crash, FULL a power loss too. */
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+}
+
+/** Used where no environment was read (tests building a data source directly). */
+export const DEFAULT_DATABASE_TUNING: DatabaseTuning = { poolSize: 10, sqliteSynchronous: 'NORMAL' };
+
 /** Typed view of the environment variables the hub reads (see `.env.example`). */
 export interface EnvConfig {
   /** NODE_ENV, default `development`. */
@@ -29,6 +40,8 @@ export interface EnvConfig {
   host: string;
   /** DATABASE_URL, default `sqlite:data/hub.sqlite`; see {@link parseDatabaseUrl}. */
   databaseUrl: string;
+  /** DATABASE_POOL_SIZE (PostgreSQL connections, default 10) and SQLITE_SYNCHRONOUS (NORMAL or FULL, default NORMAL). */
+  database: DatabaseTuning;
   /** HUB_CONFIG, default `config/hub.yaml` (docs/protocol.md §9). */
   hubConfigPath: string;
   /** DATA_DIR, default `data`; the self-signed development certificate lives here. */
@@ -155,6 +168,10 @@ const envSchema = z
     PORT: integer(8443, 0, 65535),
     HOST: withDefault('0.0.0.0'),
     DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: integer(DEFAULT_DATABASE_TUNING.poolSize, 1, 1_000),
+    SQLITE_SYNCHRONOUS: optionalText
+      .transform((value) => value?.toUpperCase())
+      .pipe(z.enum(['NORMAL', 'FULL'], { errorMap: () => ({ message: 'must be NORMAL or FULL' }) }).default('NORMAL')),
     HUB_CONFIG: withDefault('config/hub.yaml'),
     DATA_DIR: withDefault('data'),
     TLS_DISABLED: flag,
@@ -232,6 +249,7 @@ export function loadEnv(
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    database: { poolSize: e.DATABASE_POOL_SIZE, sqliteSynchronous: e.SQLITE_SYNCHRONOUS },
     hubConfigPath: e.HUB_CONFIG,
     dataDir: e.DATA_DIR,
     tls: {

@@ -1,6 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { DatabaseTarget } from '@app/config/env.validation';
+import { DEFAULT_DATABASE_TUNING, type DatabaseTarget, type DatabaseTuning } from '@app/config/env.validation';
 import { prepareSqliteFolder } from './database-url-errors';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -32,7 +32,10 @@ export const PG_TIMEOUTS = {
  * never synchronised from the entities. A PostgreSQL URL may carry
  * `?schema=name`, used to give each test run its own schema.
  */
-export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
+export function dataSourceOptions(
+  target: DatabaseTarget,
+  tuning: DatabaseTuning = DEFAULT_DATABASE_TUNING,
+): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
@@ -53,7 +56,7 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
       // fsync per commit; set SQLITE_SYNCHRONOUS=FULL to survive power loss too.
       prepareDatabase: (db: BetterSqlite3.Database) => {
         db.pragma('journal_mode = WAL');
-        db.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL'}`);
+        db.pragma(`synchronous = ${tuning.sqliteSynchronous}`);
         db.pragma('busy_timeout = 5000');
         // Checkpoints run on their own thread (WalCheckpointer); this one is the safety net.
         if (target.file !== ':memory:') db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
@@ -71,7 +74,7 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     schema,
     extra: {
       Client: PgClient,
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      max: tuning.poolSize,
       ...PG_TIMEOUTS,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     },

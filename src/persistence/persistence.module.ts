@@ -26,7 +26,9 @@ import { WalCheckpointer } from './wal-checkpointer';
       provide: DataSource,
       inject: [AppConfig, SqliteFileLock],
       useFactory: async (config: AppConfig, lock: SqliteFileLock | null): Promise<DataSource> => {
-        const dataSource = new DataSource(dataSourceOptions(parseDatabaseUrl(config.env.databaseUrl)));
+        const dataSource = new DataSource(
+          dataSourceOptions(parseDatabaseUrl(config.env.databaseUrl), config.env.database),
+        );
         try {
           return await dataSource.initialize();
         } catch (error) {
