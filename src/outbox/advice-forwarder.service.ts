@@ -150,18 +150,14 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async send(entry: ClaimedEntry, connector: PartnerConnector, timeoutMs: number): Promise<AdviceOutcome> {
+  /** Registered connectors are guarded (partners/connector-guard.ts): a call never rejects nor overruns. */
+  private send(entry: ClaimedEntry, connector: PartnerConnector, timeoutMs: number): Promise<AdviceOutcome> {
     // Stored as built by buildUpstreamAdvice: the protocol's advice messages.
     const body = (entry.body ?? {}) as unknown;
     const call = { timeoutMs, partnerRef: entry.partnerRef };
-    try {
-      return entry.kind === 'CONFIRMATION'
-        ? await connector.confirm(body as PaymentConfirmation, call)
-        : await connector.reverse(body as PaymentReversal, call);
-    } catch (error) {
-      // A connector that throws has told us nothing: the advice's fate is unknown.
-      return { kind: 'unknown', reason: `connector error: ${(error as Error).message}` };
-    }
+    return entry.kind === 'CONFIRMATION'
+      ? connector.confirm(body as PaymentConfirmation, call)
+      : connector.reverse(body as PaymentReversal, call);
   }
 
   /** Capped exponential backoff with "equal jitter": half fixed, half random (the exponent capped at 30). */
