@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { In } from 'typeorm';
 import { Advice } from '@app/advices/advice.entity';
 import { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
 import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { AuditMessage } from '@app/audit/audit-message.entity';
-import { Database, insertRow } from '@app/persistence/database';
+import { Database, insertRow, type Tx, managerOf } from '@app/persistence/database';
 import { Payment } from '@app/payments/payment.entity';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { Scan } from '@app/scans/scan.entity';
@@ -33,27 +33,27 @@ export class AdminRepository {
 
   /** The tranId an id of any kind belongs to, trying the cheapest, most likely matches first. */
   locate(q: string): Promise<{ tranId: string; matchedBy: MatchKind } | null> {
-    return this.db.run(async (em) => {
-      const byTranId = await em.findOne(QrCode, { where: { tranId: q }, select: { tranId: true } });
+    return this.db.run(async (tx) => {
+      const byTranId = await managerOf(tx).findOne(QrCode, { where: { tranId: q }, select: { tranId: true } });
       if (byTranId) return { tranId: q, matchedBy: 'tranId' };
-      const qr = await em.findOne(QrCode, { where: { requestId: q }, select: { tranId: true } });
+      const qr = await managerOf(tx).findOne(QrCode, { where: { requestId: q }, select: { tranId: true } });
       if (qr) return { tranId: qr.tranId, matchedBy: 'qrRequestId' };
-      const payment = await em.findOne(Payment, {
+      const payment = await managerOf(tx).findOne(Payment, {
         where: [{ id: q }, { upstreamId: q }],
         select: { tranId: true, id: true },
       });
       if (payment) return { tranId: payment.tranId, matchedBy: payment.id === q ? 'paymentId' : 'upstreamId' };
-      const scan = await em.findOne(Scan, { where: { id: q }, select: { tranId: true } });
+      const scan = await managerOf(tx).findOne(Scan, { where: { id: q }, select: { tranId: true } });
       if (scan) return { tranId: scan.tranId, matchedBy: 'scanId' };
-      const advice = await em.findOneBy(Advice, { id: q });
-      const adviceTranId = advice && (await this.adviceTranId(em, advice));
+      const advice = await managerOf(tx).findOneBy(Advice, { id: q });
+      const adviceTranId = advice && (await this.adviceTranId(tx, advice));
       if (adviceTranId) return { tranId: adviceTranId, matchedBy: 'adviceId' };
-      const entry = await em.findOne(OutboxEntry, { where: { id: q }, select: { paymentId: true } });
+      const entry = await managerOf(tx).findOne(OutboxEntry, { where: { id: q }, select: { paymentId: true } });
       const entryPayment =
-        entry && (await em.findOne(Payment, { where: { id: entry.paymentId }, select: { tranId: true } }));
+        entry && (await managerOf(tx).findOne(Payment, { where: { id: entry.paymentId }, select: { tranId: true } }));
       if (entryPayment) return { tranId: entryPayment.tranId, matchedBy: 'outboxId' };
       // A refused message left only its audit row; a scan for an unknown code only its scan row.
-      const audited = await em
+      const audited = await managerOf(tx)
         .createQueryBuilder(AuditMessage, 'a')
         .select('a.tran_id', 'tranId')
         .where('(a.message_id = :q OR a.tran_id = :q) AND a.tran_id IS NOT NULL', { q })
@@ -61,30 +61,33 @@ export class AdminRepository {
         .limit(1)
         .getRawOne<{ tranId: string }>();
       if (audited) return { tranId: audited.tranId, matchedBy: audited.tranId === q ? 'tranId' : 'messageId' };
-      const scanned = await em.findOne(Scan, { where: { tranId: q }, select: { tranId: true } });
+      const scanned = await managerOf(tx).findOne(Scan, { where: { tranId: q }, select: { tranId: true } });
       return scanned ? { tranId: q, matchedBy: 'tranId' } : null;
     });
   }
 
   /** Every record of one tranId: the timeline's raw material. */
   records(tranId: string): Promise<TransactionRecords> {
-    return this.db.run(async (em) => {
-      const qrCode = await em.findOneBy(QrCode, { tranId });
-      const payments = await em.find(Payment, { where: { tranId }, order: { createdAt: 'ASC' } });
-      const scans = await em.find(Scan, { where: { tranId }, order: { createdAt: 'ASC' } });
+    return this.db.run(async (tx) => {
+      const qrCode = await managerOf(tx).findOneBy(QrCode, { tranId });
+      const payments = await managerOf(tx).find(Payment, { where: { tranId }, order: { createdAt: 'ASC' } });
+      const scans = await managerOf(tx).find(Scan, { where: { tranId }, order: { createdAt: 'ASC' } });
       const paymentIds = payments.map((p) => p.id);
       // An advice names its payment by requestId (indexed); payment_id is not, and is the same id.
       const advices = paymentIds.length
-        ? await em.find(Advice, { where: { requestId: In(paymentIds) }, order: { createdAt: 'ASC' } })
+        ? await managerOf(tx).find(Advice, { where: { requestId: In(paymentIds) }, order: { createdAt: 'ASC' } })
         : [];
       const outbox = paymentIds.length
-        ? await em.find(OutboxEntry, { where: { paymentId: In(paymentIds) }, order: { createdAt: 'ASC' } })
+        ? await managerOf(tx).find(OutboxEntry, { where: { paymentId: In(paymentIds) }, order: { createdAt: 'ASC' } })
         : [];
       const attempts = outbox.length
-        ? await em.find(DeliveryAttempt, { where: { outboxId: In(outbox.map((o) => o.id)) }, order: { seq: 'ASC' } })
+        ? await managerOf(tx).find(DeliveryAttempt, {
+            where: { outboxId: In(outbox.map((o) => o.id)) },
+            order: { seq: 'ASC' },
+          })
         : [];
       const audit = await this.auditOf(
-        em,
+        tx,
         tranId,
         [
           ...paymentIds,
@@ -102,8 +105,12 @@ export class AdminRepository {
 
   /** Advices parked for an operator, oldest first. */
   parked(): Promise<OutboxEntry[]> {
-    return this.db.run((em) =>
-      em.find(OutboxEntry, { where: { status: 'PARKED' }, order: { createdAt: 'ASC' }, take: PARKED_ROWS_MAX }),
+    return this.db.run((tx) =>
+      managerOf(tx).find(OutboxEntry, {
+        where: { status: 'PARKED' },
+        order: { createdAt: 'ASC' },
+        take: PARKED_ROWS_MAX,
+      }),
     );
   }
 
@@ -118,11 +125,11 @@ export class AdminRepository {
     changes: Partial<OutboxEntry>,
     auditRow: (before: OutboxEntry, after: OutboxEntry) => Partial<AuditMessage>,
   ): Promise<ParkedChange> {
-    return this.db.transaction(async (em) => {
-      const before = await em.findOneBy(OutboxEntry, { id });
+    return this.db.transaction(async (tx) => {
+      const before = await managerOf(tx).findOneBy(OutboxEntry, { id });
       if (!before) return { kind: 'missing' };
       if (before.status !== 'PARKED') return { kind: 'not-parked' };
-      const result = await em
+      const result = await managerOf(tx)
         .createQueryBuilder()
         .update(OutboxEntry)
         .set(changes as Record<string, unknown>)
@@ -130,7 +137,7 @@ export class AdminRepository {
         .execute();
       if ((result.affected ?? 0) === 0) return { kind: 'not-parked' };
       const after = { ...before, ...changes };
-      await insertRow(em, AuditMessage, auditRow(before, after));
+      await insertRow(tx, AuditMessage, auditRow(before, after));
       return { kind: 'changed', entry: after };
     });
   }
@@ -144,18 +151,18 @@ export class AdminRepository {
    * never through an id a body merely named; a caller can send many, so these
    * alone are capped.
    */
-  private async auditOf(em: EntityManager, tranId: string, ids: string[], paymentIds: string[]) {
+  private async auditOf(tx: Tx, tranId: string, ids: string[], paymentIds: string[]) {
     const hubRows = ids.length ? '(a.tran_id = :tranId OR a.message_id IN (:...ids))' : 'a.tran_id = :tranId';
     const answers = paymentIds.length ? "a.operation = 'pay' AND a.message_id IN (:...paymentIds)" : '1 = 0';
     const params = { tranId, ids, paymentIds };
-    const business = await em
+    const business = await managerOf(tx)
       .createQueryBuilder(AuditMessage, 'a')
       .where(
         `(a.direction <> 'IN' AND ${hubRows}) OR (a.direction = 'IN' AND a.tran_id = :tranId AND ${answers})`,
         params,
       )
       .getMany();
-    const inbound = await em
+    const inbound = await managerOf(tx)
       .createQueryBuilder(AuditMessage, 'a')
       .where(`a.direction = 'IN' AND a.tran_id = :tranId AND NOT (${answers})`, params)
       .orderBy('a.seq', 'ASC')
@@ -164,8 +171,8 @@ export class AdminRepository {
     return [...business, ...inbound].sort((a, b) => a.seq - b.seq);
   }
 
-  private async adviceTranId(em: EntityManager, advice: Advice): Promise<string | null> {
-    const payment = await em.findOne(Payment, {
+  private async adviceTranId(tx: Tx, advice: Advice): Promise<string | null> {
+    const payment = await managerOf(tx).findOne(Payment, {
       where: { id: advice.paymentId ?? advice.requestId },
       select: { tranId: true },
     });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { Database } from '@app/persistence/database';
+import { Database, type Tx } from '@app/persistence/database';
 import { SqlTable } from '@app/persistence/sql-table';
 import { Advice } from './advice.entity';
 
@@ -11,23 +10,23 @@ const advices = new SqlTable(Advice);
 export class AdvicesRepository {
   constructor(private readonly db: Database) {}
 
-  insert(em: EntityManager, advice: Advice): Promise<void> {
-    return advices.insert(em, advice);
+  insert(tx: Tx, advice: Advice): Promise<void> {
+    return advices.insert(tx, advice);
   }
 
-  find(id: string, em?: EntityManager): Promise<Advice | null> {
-    const find = (m: EntityManager) => advices.one(m, 'id = ?', [id]);
-    return em ? find(em) : this.db.run(find);
+  find(id: string, tx?: Tx): Promise<Advice | null> {
+    const find = (m: Tx) => advices.one(m, 'id = ?', [id]);
+    return tx ? find(tx) : this.db.run(find);
   }
 
   /** The retailer's accepted reversal of a payment, if any (the first). */
-  acceptedReversalOf(em: EntityManager, paymentId: string): Promise<Advice | null> {
+  acceptedReversalOf(tx: Tx, paymentId: string): Promise<Advice | null> {
     const where = "payment_id = ? AND kind = 'REVERSAL' AND answer_status = 202";
-    return advices.one(em, where, [paymentId], 'ORDER BY created_at');
+    return advices.one(tx, where, [paymentId], 'ORDER BY created_at');
   }
 
   /** A reversal received for a request the hub had not seen (docs/protocol.md §7: remembered). */
-  reversalFor(em: EntityManager, requestId: string, clientId: string): Promise<Advice | null> {
-    return advices.one(em, "request_id = ? AND client_id = ? AND kind = 'REVERSAL'", [requestId, clientId]);
+  reversalFor(tx: Tx, requestId: string, clientId: string): Promise<Advice | null> {
+    return advices.one(tx, "request_id = ? AND client_id = ? AND kind = 'REVERSAL'", [requestId, clientId]);
   }
 }

@@ -1,6 +1,5 @@
 import { linkToTransaction } from '@app/audit/audit-link';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { BasicAdviceDto } from '@app/common/dto/payment-confirmation.dto';
@@ -8,7 +7,7 @@ import { DuplicateRecordError, HubError, InvalidAmountError, PaymentNotFoundErro
 import { AdviceForwarder } from '@app/outbox/advice-forwarder.service';
 import { OutboxRepository } from '@app/outbox/outbox.repository';
 import { JsonObject } from '@app/persistence/column-types';
-import { Database, isUniqueViolation } from '@app/persistence/database';
+import { Database, isUniqueViolation, type Tx } from '@app/persistence/database';
 import { Payment } from '@app/payments/payment.entity';
 import { PaymentsRepository } from '@app/payments/payments.repository';
 import { ScanWaiter } from '@app/payments/scan-waiter.service';
@@ -46,20 +45,20 @@ export class AdvicesService {
     let queued = false;
     let closedWait: string | null = null;
     try {
-      const outcome = await this.db.transaction(async (em) => {
-        const payment = await this.payments.find(advice.requestId, em);
+      const outcome = await this.db.transaction(async (tx) => {
+        const payment = await this.payments.find(advice.requestId, tx);
         if (!payment || payment.clientId !== clientId) {
           // docs/protocol.md §7: an unknown request; a reversal of it is remembered so the request is declined if it comes.
-          if (kind === 'REVERSAL') await this.store(em, advice.id, kind, hash, clientId, null, 404, body);
+          if (kind === 'REVERSAL') await this.store(tx, advice.id, kind, hash, clientId, null, 404, body);
           return notFound(advice);
         }
         linkToTransaction(payment.tranId);
         const action = this.checkedAction(kind, payment, advice);
         if (action instanceof HubError) return action;
-        const applied = await this.apply(em, kind, action, payment, advice);
+        const applied = await this.apply(tx, kind, action, payment, advice);
         // Lost a race to another advice: the transaction is rolled back, nothing stored.
         if (applied instanceof HubError) throw applied;
-        await this.store(em, advice.id, kind, hash, clientId, payment.id, 202, body);
+        await this.store(tx, advice.id, kind, hash, clientId, payment.id, 202, body);
         queued = applied === 'forward';
         if (applied === 'close-wait') closedWait = payment.id;
         return null;
@@ -125,7 +124,7 @@ export class AdvicesService {
    * again on what it is now.
    */
   private async apply(
-    em: EntityManager,
+    tx: Tx,
     kind: AdviceKind,
     action: AdviceAction,
     payment: Payment,
@@ -133,13 +132,13 @@ export class AdvicesService {
   ): Promise<AdviceAction | HubError> {
     const now = this.clock.now();
     const again = async (): Promise<AdviceAction | HubError> => {
-      const current = await this.payments.find(payment.id, em);
+      const current = await this.payments.find(payment.id, tx);
       if (!current) return notFound(advice);
       const next = this.checkedAction(kind, current, advice);
-      return next instanceof HubError ? next : this.apply(em, kind, next, current, advice);
+      return next instanceof HubError ? next : this.apply(tx, kind, next, current, advice);
     };
     if (action === 'close-wait') {
-      const closed = await this.payments.transition(em, payment.id, 'WAITING_SCAN', {
+      const closed = await this.payments.transition(tx, payment.id, 'WAITING_SCAN', {
         state: 'CLOSED',
         reversalRequested: true, // a later confirmation is "after reversal" (docs/protocol.md §7)
         updatedAt: now,
@@ -148,11 +147,11 @@ export class AdvicesService {
     }
     if (action === 'reverse-when-answered') {
       const changes = { reversalRequested: true, updatedAt: now };
-      return (await this.payments.transition(em, payment.id, 'SENDING', changes)) ? action : again();
+      return (await this.payments.transition(tx, payment.id, 'SENDING', changes)) ? action : again();
     }
     if (action !== 'forward') return action;
     const settlement = kind === 'CONFIRMATION' ? 'CONFIRMED' : 'REVERSED';
-    if (!(await this.payments.settle(em, payment.id, settlement, now))) return again();
+    if (!(await this.payments.settle(tx, payment.id, settlement, now))) return again();
     const extra = {
       reversalReason: (advice as { reversalReason?: string }).reversalReason,
       amounts: advice.amounts,
@@ -160,7 +159,7 @@ export class AdvicesService {
       rrn: advice.rrn,
     };
     await this.outbox.queueAdvice(
-      em,
+      tx,
       {
         paymentId: payment.id,
         partnerId: payment.partnerId ?? '',
@@ -174,7 +173,7 @@ export class AdvicesService {
   }
 
   private store(
-    em: EntityManager,
+    tx: Tx,
     id: string,
     kind: AdviceKind,
     contentHash: string,
@@ -194,7 +193,7 @@ export class AdvicesService {
       body,
       createdAt: this.clock.now(),
     };
-    return this.advices.insert(em, row);
+    return this.advices.insert(tx, row);
   }
 }
 

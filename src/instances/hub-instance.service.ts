@@ -4,7 +4,7 @@ import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown }
 import { IsNull, MoreThan, Not } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock, TimerHandle } from '@app/clock/clock';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf } from '@app/persistence/database';
 import { HubInstance } from './hub-instance.entity';
 
 /** How often an instance says it is alive, and when silence means it is gone (docs/protocol.md §10). */
@@ -33,12 +33,12 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
 
   async onApplicationBootstrap(): Promise<void> {
     const now = this.clock.now();
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (tx) => {
       // SQLite is one process: this one holds the file's lock (SqliteFileLock), so every earlier instance is gone.
       if (!this.db.isPostgres) {
-        await em.update(HubInstance, { stoppedAt: IsNull() }, { stoppedAt: now });
+        await managerOf(tx).update(HubInstance, { stoppedAt: IsNull() }, { stoppedAt: now });
       }
-      await em.insert(HubInstance, { id: this.id, startedAt: now, heartbeatAt: now, stoppedAt: null });
+      await managerOf(tx).insert(HubInstance, { id: this.id, startedAt: now, heartbeatAt: now, stoppedAt: null });
     });
     this.schedule();
   }
@@ -53,8 +53,8 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
     const now = this.clock.now();
     if (!fresh && this.alive && now - this.alive.at < 1_000) return this.alive.ids;
     const since = now - STALE_AFTER_MS;
-    const rows = await this.db.run((em) =>
-      em.find(HubInstance, {
+    const rows = await this.db.run((tx) =>
+      managerOf(tx).find(HubInstance, {
         select: { id: true },
         where: { heartbeatAt: MoreThan(since), stoppedAt: IsNull() },
       }),
@@ -72,8 +72,11 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
   async stoppedIds(): Promise<string[]> {
     // A lease lasts at most 30 s: instances stopped longer ago than that hold none.
     const since = this.clock.now() - 60_000;
-    const rows = await this.db.run((em) =>
-      em.find(HubInstance, { select: { id: true }, where: { id: Not(this.id), stoppedAt: MoreThan(since) } }),
+    const rows = await this.db.run((tx) =>
+      managerOf(tx).find(HubInstance, {
+        select: { id: true },
+        where: { id: Not(this.id), stoppedAt: MoreThan(since) },
+      }),
     );
     return rows.map((r) => r.id);
   }
@@ -85,7 +88,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
 
   private async beat(): Promise<void> {
     try {
-      await this.db.run((em) => em.update(HubInstance, { id: this.id }, { heartbeatAt: this.clock.now() }));
+      await this.db.run((tx) => managerOf(tx).update(HubInstance, { id: this.id }, { heartbeatAt: this.clock.now() }));
     } catch (error) {
       this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
     }
@@ -96,7 +99,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
     this.stopped = true;
     if (this.timer) this.clock.clearTimer(this.timer);
     try {
-      await this.db.run((em) => em.update(HubInstance, { id: this.id }, { stoppedAt: this.clock.now() }));
+      await this.db.run((tx) => managerOf(tx).update(HubInstance, { id: this.id }, { stoppedAt: this.clock.now() }));
     } catch {
       // The database may already be gone; silence marks us dead soon enough.
     }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@app/clock/clock';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf } from '@app/persistence/database';
 import { OutboxEntry } from './outbox-entry.entity';
 
 export interface PartnerOutboxStats {
@@ -20,8 +20,8 @@ export class OutboxStats {
   ) {}
 
   async perPartner(): Promise<PartnerOutboxStats[]> {
-    const rows = await this.db.run((em) =>
-      em
+    const rows = await this.db.run((tx) =>
+      managerOf(tx)
         .createQueryBuilder(OutboxEntry, 'o')
         .select('o.partner_id', 'partnerId')
         .addSelect("SUM(CASE WHEN o.status = 'PENDING' THEN 1 ELSE 0 END)", 'pending')

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { JsonObject } from '@app/persistence/column-types';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf, type Tx } from '@app/persistence/database';
 import { GroupCommit } from '@app/persistence/group-commit';
 import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
 import { DeliveryAttempt } from './delivery-attempt.entity';
@@ -55,11 +54,11 @@ export class OutboxRepository {
    * is queued when the payment already has an advice of this kind (false).
    * The caller wakes the AdviceForwarder once its transaction has committed.
    */
-  async queueAdvice(em: EntityManager, advice: AdviceToQueue, now: number): Promise<boolean> {
+  async queueAdvice(tx: Tx, advice: AdviceToQueue, now: number): Promise<boolean> {
     const { paymentId, partnerId, kind, sourceAdviceId, build, unlessQueued } = advice;
-    if (unlessQueued && (await outbox.one(em, 'payment_id = ? AND kind = ?', [paymentId, kind]))) return false;
+    if (unlessQueued && (await outbox.one(tx, 'payment_id = ? AND kind = ?', [paymentId, kind]))) return false;
     const id = randomUUID();
-    await outbox.insert(em, {
+    await outbox.insert(tx, {
       id,
       paymentId,
       partnerId,
@@ -91,11 +90,11 @@ export class OutboxRepository {
     const due =
       "status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)";
     const lock = this.db.isPostgres ? ' FOR UPDATE SKIP LOCKED' : '';
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (tx) => {
       // The payment's reference comes with the row, read at delivery, not when queued: a late
       // answer may have brought it since.
       const rows = await outbox.selectWith(
-        em,
+        tx,
         { payment_partner_ref: 'SELECT partner_ref FROM payments WHERE payments.id = outbox.payment_id' },
         due,
         [now, now, owner, limit],
@@ -103,7 +102,7 @@ export class OutboxRepository {
       );
       if (rows.length === 0) return [];
       const ids = rows.map(({ row }) => row.id);
-      await outbox.update(em, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
+      await outbox.update(tx, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
       return rows.map(({ row, extra }) => ({
         ...row,
         leaseOwner: owner,
@@ -129,12 +128,12 @@ export class OutboxRepository {
   }
 
   private settleAll(batch: Settlement[]): Promise<boolean[]> {
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (tx) => {
       const held: boolean[] = [];
       for (const { id, owner, changes, attempt } of batch) {
         const released = { ...changes, leaseOwner: null, leaseUntil: null };
-        const kept = (await outbox.update(em, released, 'id = ? AND lease_owner = ?', [id, owner])) > 0;
-        if (kept) await attempts.insert(em, attempt as DeliveryAttempt);
+        const kept = (await outbox.update(tx, released, 'id = ? AND lease_owner = ?', [id, owner])) > 0;
+        if (kept) await attempts.insert(tx, attempt as DeliveryAttempt);
         held.push(kept);
       }
       return held;
@@ -143,8 +142,8 @@ export class OutboxRepository {
 
   /** Gives back every lease this instance holds (graceful shutdown, docs/protocol.md §10). */
   async releaseLeases(owner: string): Promise<void> {
-    await this.db.run((em) =>
-      em
+    await this.db.run((tx) =>
+      managerOf(tx)
         .createQueryBuilder()
         .update(OutboxEntry)
         .set({ leaseOwner: null, leaseUntil: null })
@@ -160,8 +159,8 @@ export class OutboxRepository {
    */
   async releaseLeasesOf(owners: string[]): Promise<number> {
     if (owners.length === 0) return 0;
-    const result = await this.db.run((em) =>
-      em
+    const result = await this.db.run((tx) =>
+      managerOf(tx)
         .createQueryBuilder()
         .update(OutboxEntry)
         .set({ leaseOwner: null, leaseUntil: null })
@@ -173,8 +172,8 @@ export class OutboxRepository {
 
   /** Soonest time any pending entry falls due, for the worker's next wake-up. */
   async nextDueAt(): Promise<number | null> {
-    const { rows } = await this.db.run((em) =>
-      execute(em, "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'PENDING'", []),
+    const { rows } = await this.db.run((tx) =>
+      execute(tx, "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'PENDING'", []),
     );
     const due = rows[0]?.due;
     return due === null || due === undefined ? null : Number(due);

@@ -52,13 +52,13 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
       const orphans = await this.payments.heldByOthers([...alive], ['WAITING_SCAN', 'SENDING']);
       const now = this.clock.now();
       for (const payment of orphans) {
-        await this.db.transaction(async (em) => {
+        await this.db.transaction(async (tx) => {
           if (payment.state === 'WAITING_SCAN') {
-            if (await this.payments.transition(em, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now }))
+            if (await this.payments.transition(tx, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now }))
               closed++;
             return;
           }
-          if (await this.router.markUnknown(em, payment, null, now)) reversed++;
+          if (await this.router.markUnknown(tx, payment, null, now)) reversed++;
         });
       }
       const released = await this.outbox.releaseLeasesOf(await this.instance.stoppedIds());

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
@@ -14,7 +13,7 @@ import type { LateAnswer, PayOutcome } from '@app/partners/partner-connector';
 import type { PaymentRequest } from '@qr-hub/protocol';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { JsonObject } from '@app/persistence/column-types';
-import { Database } from '@app/persistence/database';
+import { Database, type Tx } from '@app/persistence/database';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
 import { Payment } from './payment.entity';
@@ -153,15 +152,15 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       const timer = this.clock.setTimer(() => this.abandon(payment, upstream, attempt + 1), delayMs);
       this.abandonTimers.set(payment.id, timer);
     };
-    const stored = this.db.transaction(async (em) => {
+    const stored = this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      await this.qrCodes.lock(em, payment.tranId);
-      const current = await this.payments.find(payment.id, em);
+      await this.qrCodes.lock(tx, payment.tranId);
+      const current = await this.payments.find(payment.id, tx);
       if (current?.state === 'SENDING') {
-        await this.markUnknown(em, current, upstream, now);
+        await this.markUnknown(tx, current, upstream, now);
       } else if (current?.state === 'APPROVED' && current.settlement === 'NONE') {
-        if (await this.payments.settle(em, payment.id, 'REVERSED', now)) {
-          await this.queueReversal(em, { ...current, settlement: 'REVERSED' }, 'TIMEOUT', now);
+        if (await this.payments.settle(tx, payment.id, 'REVERSED', now)) {
+          await this.queueReversal(tx, { ...current, settlement: 'REVERSED' }, 'TIMEOUT', now);
         }
       } else if (current?.state === 'APPROVED' && current.settlement === 'CONFIRMED') {
         this.logger.error(`payment ${payment.id}: answered 503 but approved and confirmed; left for an operator`);
@@ -198,7 +197,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     const now = this.clock.now();
     const response = buildPaymentResponse(retailer, body, partner, approved, new Date(now).toISOString(), this.hub);
     let reverse = false;
-    const won = await this.db.transaction(async (em) => {
+    const won = await this.db.transaction(async (tx) => {
       const changes: Partial<Payment> = {
         state: 'APPROVED',
         approvedAmount: approved,
@@ -208,21 +207,21 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       };
       if (partnerRef !== undefined) changes.partnerRef = partnerRef;
       // The code first, then the payment: the lock order of every transaction about a code.
-      await this.qrCodes.lock(em, payment.tranId);
+      await this.qrCodes.lock(tx, payment.tranId);
       // The row as our update left it: a reversal that committed first is seen here,
       // one that comes later finds the payment APPROVED and is forwarded as usual.
-      const updated = await this.payments.transitionReadingReversal(em, payment.id, 'SENDING', changes);
+      const updated = await this.payments.transitionReadingReversal(tx, payment.id, 'SENDING', changes);
       if (!updated) return false;
-      await this.qrCodes.markPaid(em, payment.tranId, payment.id);
+      await this.qrCodes.markPaid(tx, payment.tranId, payment.id);
       reverse = updated.reversalRequested;
       if (reverse) {
         // docs/protocol.md §7: the retailer reversed while the payment was in flight — reverse the approval now.
-        await this.payments.update(em, payment.id, { settlement: 'REVERSED' });
+        await this.payments.update(tx, payment.id, { settlement: 'REVERSED' });
         // Forwarded with the retailer's reason (TIMEOUT when its POS gave up first), linked to its advice.
-        const asked = await this.advices.acceptedReversalOf(em, payment.id);
+        const asked = await this.advices.acceptedReversalOf(tx, payment.id);
         const reason = asked?.body?.reversalReason;
         await this.queueReversal(
-          em,
+          tx,
           { ...payment, ...changes, settlement: 'REVERSED' },
           typeof reason === 'string' ? reason : 'CANCELLED',
           now,
@@ -244,8 +243,8 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     const error = outcome.error;
     const errorType = isErrorType(error.errorType) ? error.errorType : ErrorType.DECLINED_BY_PARTNER;
     const now = this.clock.now();
-    await this.db.transaction((em) =>
-      this.payments.transition(em, payment.id, 'SENDING', {
+    await this.db.transaction((tx) =>
+      this.payments.transition(tx, payment.id, 'SENDING', {
         state: 'DECLINED',
         upstreamRequest: masked(upstream),
         error: { ...error },
@@ -269,7 +268,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     timeoutMs: number | undefined,
   ): Promise<never> {
     const now = this.clock.now();
-    const queued = await this.db.transaction((em) => this.markUnknown(em, payment, upstream, now, outcome.partnerRef));
+    const queued = await this.db.transaction((tx) => this.markUnknown(tx, payment, upstream, now, outcome.partnerRef));
     this.forwarder.wake();
     // The operator's first question: which partner, why, after how long, and what the hub did about it.
     const why = outcome.kind === 'unknown' ? outcome.reason : 'approval unreadable';
@@ -288,7 +287,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
    * @param partnerRef the partner's reference, when even an unknown outcome carried one
    */
   async markUnknown(
-    em: EntityManager,
+    tx: Tx,
     payment: Payment,
     upstream: JsonObject | null,
     now: number,
@@ -297,8 +296,8 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     const changes: Partial<Payment> = { state: 'UNKNOWN', updatedAt: now };
     if (upstream) changes.upstreamRequest = masked(upstream);
     if (partnerRef !== undefined) changes.partnerRef = partnerRef;
-    if (!(await this.payments.transition(em, payment.id, 'SENDING', changes))) return false;
-    await this.queueReversal(em, { ...payment, ...changes }, 'TIMEOUT', now);
+    if (!(await this.payments.transition(tx, payment.id, 'SENDING', changes))) return false;
+    await this.queueReversal(tx, { ...payment, ...changes }, 'TIMEOUT', now);
     return true;
   }
 
@@ -307,14 +306,14 @@ export class PaymentRouter implements BeforeApplicationShutdown {
    * reversal that arrived while the payment was in flight (`sourceAdviceId`).
    */
   private async queueReversal(
-    em: EntityManager,
+    tx: Tx,
     payment: Payment,
     reason: string,
     now: number,
     sourceAdviceId: string | null = null,
   ): Promise<void> {
     await this.outbox.queueAdvice(
-      em,
+      tx,
       {
         paymentId: payment.id,
         partnerId: payment.partnerId ?? '',
@@ -336,8 +335,8 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     this.logger.warn(`late partner answer for payment ${payment.id} (HTTP ${answer.status}); recorded, no change`);
     try {
       // The late answer's reference is kept for the timeout reversal still to be delivered.
-      await this.db.run((em) =>
-        this.payments.update(em, payment.id, {
+      await this.db.run((tx) =>
+        this.payments.update(tx, payment.id, {
           lateResponse: {
             status: answer.status ?? null,
             body: answer.body,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { Database } from '@app/persistence/database';
+import { Database, type Tx } from '@app/persistence/database';
 import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
 import { Payment, PaymentState, Settlement } from './payment.entity';
 
@@ -26,13 +25,13 @@ function int32Hash(text: string): number {
 export class PaymentsRepository {
   constructor(private readonly db: Database) {}
 
-  insert(em: EntityManager, payment: Payment): Promise<void> {
-    return payments.insert(em, payment);
+  insert(tx: Tx, payment: Payment): Promise<void> {
+    return payments.insert(tx, payment);
   }
 
-  find(id: string, em?: EntityManager): Promise<Payment | null> {
-    const find = (m: EntityManager) => payments.one(m, 'id = ?', [id]);
-    return em ? find(em) : this.db.run(find);
+  find(id: string, tx?: Tx): Promise<Payment | null> {
+    const find = (m: Tx) => payments.one(m, 'id = ?', [id]);
+    return tx ? find(tx) : this.db.run(find);
   }
 
   /**
@@ -43,9 +42,9 @@ export class PaymentsRepository {
    * the client id computed here, not by a server function: two retailers whose
    * hashes collide merely take turns.
    */
-  async lockHeldCount(em: EntityManager, clientId: string): Promise<void> {
+  async lockHeldCount(tx: Tx, clientId: string): Promise<void> {
     if (!this.db.isPostgres) return;
-    await execute(em, 'SELECT pg_advisory_xact_lock(?, ?)', [HELD_COUNT_LOCK_CLASS, int32Hash(clientId)]);
+    await execute(tx, 'SELECT pg_advisory_xact_lock(?, ?)', [HELD_COUNT_LOCK_CLASS, int32Hash(clientId)]);
   }
 
   /**
@@ -53,13 +52,13 @@ export class PaymentsRepository {
    * database is shared), counted up to `atMost`. Exact when called after
    * `lockHeldCount` in the same transaction.
    */
-  heldFor(em: EntityManager, clientId: string, atMost: number): Promise<number> {
-    return payments.count(em, "client_id = ? AND state = 'WAITING_SCAN'", [clientId], atMost);
+  heldFor(tx: Tx, clientId: string, atMost: number): Promise<number> {
+    return payments.count(tx, "client_id = ? AND state = 'WAITING_SCAN'", [clientId], atMost);
   }
 
   /** The most recent payment against a QR code. */
-  latestForTranId(em: EntityManager, tranId: string): Promise<Payment | null> {
-    return payments.one(em, 'tran_id = ?', [tranId], 'ORDER BY created_at DESC');
+  latestForTranId(tx: Tx, tranId: string): Promise<Payment | null> {
+    return payments.one(tx, 'tran_id = ?', [tranId], 'ORDER BY created_at DESC');
   }
 
   /**
@@ -67,14 +66,14 @@ export class PaymentsRepository {
    * returns whether this caller won.
    */
   async transition(
-    em: EntityManager,
+    tx: Tx,
     id: string,
     from: PaymentState | PaymentState[],
     changes: Partial<Payment>,
   ): Promise<boolean> {
     const states = Array.isArray(from) ? from : [from];
     return (
-      (await payments.update(em, changes, `id = ? AND state IN ${placeholders(states.length)}`, [id, ...states])) > 0
+      (await payments.update(tx, changes, `id = ? AND state IN ${placeholders(states.length)}`, [id, ...states])) > 0
     );
   }
 
@@ -83,29 +82,29 @@ export class PaymentsRepository {
    * stands after this update (null when another writer won).
    */
   async transitionReadingReversal(
-    em: EntityManager,
+    tx: Tx,
     id: string,
     from: PaymentState,
     changes: Partial<Payment>,
   ): Promise<{ reversalRequested: boolean } | null> {
-    const rows = await payments.updateReturning(em, changes, 'id = ? AND state = ?', [id, from], ['reversalRequested']);
+    const rows = await payments.updateReturning(tx, changes, 'id = ? AND state = ?', [id, from], ['reversalRequested']);
     return rows[0] ?? null;
   }
 
   /** Records the retailer's settlement of an approved payment, once: false if it was already settled. */
-  async settle(em: EntityManager, id: string, settlement: Settlement, now: number): Promise<boolean> {
+  async settle(tx: Tx, id: string, settlement: Settlement, now: number): Promise<boolean> {
     const where = "id = ? AND state = 'APPROVED' AND settlement = 'NONE'";
-    return (await payments.update(em, { settlement, updatedAt: now }, where, [id])) > 0;
+    return (await payments.update(tx, { settlement, updatedAt: now }, where, [id])) > 0;
   }
 
-  async update(em: EntityManager, id: string, changes: Partial<Payment>): Promise<void> {
-    await payments.update(em, changes, 'id = ?', [id]);
+  async update(tx: Tx, id: string, changes: Partial<Payment>): Promise<void> {
+    await payments.update(tx, changes, 'id = ?', [id]);
   }
 
   /** Payments still held (waiting or in flight) by instances other than the living ones (docs/protocol.md §10). */
   heldByOthers(aliveIds: string[], states: PaymentState[]): Promise<Payment[]> {
     const others = aliveIds.length ? ` AND instance_id NOT IN ${placeholders(aliveIds.length)}` : '';
     const where = `state IN ${placeholders(states.length)}${others}`;
-    return this.db.run((em) => payments.select(em, where, [...states, ...aliveIds]));
+    return this.db.run((tx) => payments.select(tx, where, [...states, ...aliveIds]));
   }
 }

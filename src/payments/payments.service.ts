@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
@@ -8,7 +7,7 @@ import type { PaymentResponse } from '@app/common/dto/payment-response';
 import { DuplicateRecordError, InvalidAmountError, InvalidTranIdError } from '@app/errors/hub-error';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
-import { Database, isUniqueViolation } from '@app/persistence/database';
+import { Database, isUniqueViolation, type Tx } from '@app/persistence/database';
 import { linkToTransaction } from '@app/audit/audit-link';
 import { AdvicesRepository } from '@app/advices/advices.repository';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
@@ -83,21 +82,21 @@ export class PaymentsService {
     const requested = request.amounts.requestAmount;
     if (!requested) throw new InvalidAmountError('requestAmount is required', { tranId: request.tranId });
     try {
-      return await this.db.transaction(async (em) => {
+      return await this.db.transaction(async (tx) => {
         // A reused id first (docs/protocol.md §5.1), even if the payment it names was since reversed.
-        if (await this.payments.find(request.id, em)) throw new DuplicateRecordError('Duplicate payment id');
+        if (await this.payments.find(request.id, tx)) throw new DuplicateRecordError('Duplicate payment id');
         // No such payment, but its reversal came first (docs/protocol.md §7): remembered, and declined now.
-        if (await this.advices.reversalFor(em, request.id, request.client.id)) throw new AlreadyReversedError();
+        if (await this.advices.reversalFor(tx, request.id, request.client.id)) throw new AlreadyReversedError();
         // Before reading the code's state: a scan deciding about it at this moment waits, or is seen.
-        await this.qrCodes.lock(em, request.tranId);
-        const qr = await this.qrCodes.findByTranId(request.tranId, em);
+        await this.qrCodes.lock(tx, request.tranId);
+        const qr = await this.qrCodes.findByTranId(request.tranId, tx);
         this.checkQrCode(qr, request, now);
         this.checkAmount(qr!, requested.amount, requested.currency, request.tranId);
         // A payment still holding this code is refused by the unique index on active payments (below).
         const payment = this.newPayment(request, now);
-        await this.matchWithoutWaiting(em, payment, request, now);
-        if (payment.state === 'WAITING_SCAN') await this.checkHeldLimit(em, payment);
-        await this.payments.insert(em, payment);
+        await this.matchWithoutWaiting(tx, payment, request, now);
+        if (payment.state === 'WAITING_SCAN') await this.checkHeldLimit(tx, payment);
+        await this.payments.insert(tx, payment);
         return payment;
       });
     } catch (error) {
@@ -113,11 +112,11 @@ export class PaymentsService {
    * (each holds a request, a timer and a socket): past the limit the payment
    * is refused at once, before anything is stored or sent.
    */
-  private async checkHeldLimit(em: EntityManager, payment: Payment): Promise<void> {
+  private async checkHeldLimit(tx: Tx, payment: Payment): Promise<void> {
     const limit = this.config.hub.limits.heldPaymentsPerRetailer;
     // Taken after the QR code's lock, like every payment-row write: one lock order everywhere.
-    await this.payments.lockHeldCount(em, payment.clientId);
-    if ((await this.payments.heldFor(em, payment.clientId, limit)) >= limit) {
+    await this.payments.lockHeldCount(tx, payment.clientId);
+    if ((await this.payments.heldFor(tx, payment.clientId, limit)) >= limit) {
       throw new TooManyHeldPaymentsError(payment.tranId);
     }
   }
@@ -171,7 +170,7 @@ export class PaymentsService {
    * docs/protocol.md §5.3: a configured partner named by the retailer is used directly;
    * with `earlyScanGraceMs`, a scan kept from just before is matched at once.
    */
-  private async matchWithoutWaiting(em: EntityManager, payment: Payment, request: PaymentRequestDto, now: number) {
+  private async matchWithoutWaiting(tx: Tx, payment: Payment, request: PaymentRequestDto, now: number) {
     const named = request.partner?.id;
     if (named && this.partners.get(named)) {
       Object.assign(payment, { state: 'SENDING', partnerId: named, upstreamId: randomUUID(), waitDeadline: null });
@@ -179,8 +178,8 @@ export class PaymentsService {
     }
     const grace = this.config.hub.timeouts.earlyScanGraceMs;
     if (grace <= 0) return;
-    const early = await this.scans.earlySince(em, request.tranId, now - grace);
-    if (early && (await this.scans.claim(em, early.id, payment.id))) {
+    const early = await this.scans.earlySince(tx, request.tranId, now - grace);
+    if (early && (await this.scans.claim(tx, early.id, payment.id))) {
       Object.assign(payment, {
         state: 'SENDING',
         partnerId: early.partnerId,
@@ -200,8 +199,8 @@ export class PaymentsService {
     if (end !== 'scanned') {
       const state = end === 'timeout' ? 'NO_SCAN' : 'CLOSED';
       const now = this.clock.now();
-      const closed = await this.db.transaction((em) =>
-        this.payments.transition(em, payment.id, 'WAITING_SCAN', { state, updatedAt: now, waitDeadline: null }),
+      const closed = await this.db.transaction((tx) =>
+        this.payments.transition(tx, payment.id, 'WAITING_SCAN', { state, updatedAt: now, waitDeadline: null }),
       );
       if (closed)
         throw end === 'shutdown' ? new ShuttingDownError(payment.tranId) : new NoScanReceivedError(payment.tranId);

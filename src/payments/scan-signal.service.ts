@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
-import { EntityManager, In, Not } from 'typeorm';
+import { In, Not } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { Clock, TimerHandle } from '@app/clock/clock';
-import { Database } from '@app/persistence/database';
+import { Database, type Tx, managerOf } from '@app/persistence/database';
 import { dataSourceOptions } from '@app/persistence/data-source';
 import { Payment } from './payment.entity';
 import { ClaimedScan, ScanWaiter } from './scan-waiter.service';
@@ -38,8 +38,8 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
   ) {}
 
   /** Within the scan's transaction: announce that `paymentId` was scanned. */
-  async announce(em: EntityManager, paymentId: string): Promise<void> {
-    if (this.db.isPostgres) await em.query('SELECT pg_notify($1, $2)', [CHANNEL, paymentId]);
+  async announce(tx: Tx, paymentId: string): Promise<void> {
+    if (this.db.isPostgres) await managerOf(tx).query('SELECT pg_notify($1, $2)', [CHANNEL, paymentId]);
   }
 
   /** After the scan committed: release a wait held here at once, with what the scan committed. */
@@ -90,8 +90,8 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
     for (let i = 0; i < ids.length; i += POLL_CHUNK) {
       const chunk = ids.slice(i, i + POLL_CHUNK);
       try {
-        const moved = await this.db.run((em) =>
-          em.find(Payment, { select: { id: true }, where: { id: In(chunk), state: Not('WAITING_SCAN') } }),
+        const moved = await this.db.run((tx) =>
+          managerOf(tx).find(Payment, { select: { id: true }, where: { id: In(chunk), state: Not('WAITING_SCAN') } }),
         );
         for (const p of moved) this.waiter.end(p.id, 'scanned');
       } catch (error) {

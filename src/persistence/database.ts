@@ -4,6 +4,26 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { SqliteFileLock } from './sqlite-file-lock';
 import type { WalCheckpointer } from './wal-checkpointer';
 
+declare const unitOfWork: unique symbol;
+
+/**
+ * A unit of work: the transaction (or, for `run`, the serialised single
+ * statement) that repository calls take part in. Opaque outside storage code:
+ * services hand it from `Database.transaction` to repositories and never reach
+ * the database through it (docs/decisions.md, "One way to the database").
+ */
+export interface Tx {
+  readonly [unitOfWork]: true;
+}
+
+/** The EntityManager behind a unit of work: for repositories and the storage layer only (lint-enforced). */
+export function managerOf(tx: Tx): EntityManager {
+  return tx as unknown as EntityManager;
+}
+
+/** The unit of work of an EntityManager the storage layer already holds (migrations, the data source's own). */
+export const asTx = (em: EntityManager): Tx => em as unknown as Tx;
+
 /** What a SQLite file's hub holds besides the connection: the file's lock and its checkpoint thread. */
 export interface SqliteFileResources {
   checkpointer: WalCheckpointer;
@@ -33,15 +53,16 @@ export class Database {
     return this.sqliteLock === null;
   }
 
-  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => this.dataSource.transaction(work));
-    return this.dataSource.transaction(work);
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const unit = (em: EntityManager) => work(asTx(em));
+    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => this.dataSource.transaction(unit));
+    return this.dataSource.transaction(unit);
   }
 
   /** A read or a single statement: no explicit transaction, still serialised on SQLite. */
-  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => work(this.dataSource.manager));
-    return work(this.dataSource.manager);
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => work(asTx(this.dataSource.manager)));
+    return work(asTx(this.dataSource.manager));
   }
 
   async close(): Promise<void> {
@@ -142,11 +163,11 @@ export function isStorageUnavailable(error: unknown): boolean {
  * columns (`Record<string, unknown>`), so the one cast lives here.
  */
 export async function insertRow<T extends ObjectLiteral>(
-  em: EntityManager,
+  tx: Tx,
   target: EntityTarget<T>,
   row: Partial<T>,
 ): Promise<void> {
-  await em.insert(target, row as QueryDeepPartialEntity<T>);
+  await managerOf(tx).insert(target, row as QueryDeepPartialEntity<T>);
 }
 
 /** A column value as the drivers take it in raw SQL. */
@@ -160,12 +181,13 @@ export type SqlValue = string | number | boolean | null;
  * into 0/1 for SQLite here.
  */
 export async function insertRaw(
-  em: EntityManager,
+  tx: Tx,
   table: string,
   columns: readonly string[],
   rows: ReadonlyArray<readonly SqlValue[]>,
 ): Promise<void> {
   if (rows.length === 0) return;
+  const em = managerOf(tx);
   const postgres = em.connection.options.type === 'postgres';
   let n = 0;
   const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;

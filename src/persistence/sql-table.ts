@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryResult } from 'typeorm/query-runner/QueryResult';
+import { managerOf, type Tx } from './database';
 
 /** Rows a statement returned (reads, RETURNING) and how many rows it changed. */
 export interface SqlOutcome {
@@ -20,7 +21,8 @@ export interface SqlOutcome {
  * predicates (`status = 'ACCEPTED'`) are written as literals so the partial
  * unique indexes of the schema can serve them.
  */
-export async function execute(em: EntityManager, sql: string, params: readonly unknown[]): Promise<SqlOutcome> {
+export async function execute(tx: Tx, sql: string, params: readonly unknown[]): Promise<SqlOutcome> {
+  const em = managerOf(tx);
   const postgres = em.connection.options.type === 'postgres';
   const text = postgres ? numbered(sql) : sql;
   const bound = params.map((v) => (v === undefined ? null : !postgres && typeof v === 'boolean' ? (v ? 1 : 0) : v));
@@ -61,9 +63,10 @@ export class SqlTable<T extends ObjectLiteral> {
   constructor(private readonly target: EntityTarget<T>) {}
 
   /** Rows matching `where` (SQL with `?`), in `tail`'s order (`ORDER BY …`, `LIMIT …`). */
-  async select(em: EntityManager, where: string, params: readonly unknown[], tail = ''): Promise<T[]> {
+  async select(tx: Tx, where: string, params: readonly unknown[], tail = ''): Promise<T[]> {
+    const em = managerOf(tx);
     const meta = this.metadata(em);
-    const { rows } = await execute(em, `SELECT * FROM ${meta.tableName} WHERE ${where} ${tail}`, params);
+    const { rows } = await execute(tx, `SELECT * FROM ${meta.tableName} WHERE ${where} ${tail}`, params);
     return rows.map((raw) => hydrate<T>(em, meta.columns, raw));
   }
 
@@ -72,17 +75,18 @@ export class SqlTable<T extends ObjectLiteral> {
    * scalar subquery on another table), returned beside the entity's: one statement, not two.
    */
   async selectWith<X extends string>(
-    em: EntityManager,
+    tx: Tx,
     extra: Record<X, string>,
     where: string,
     params: readonly unknown[],
     tail = '',
   ): Promise<Array<{ row: T; extra: Record<X, unknown> }>> {
+    const em = managerOf(tx);
     const meta = this.metadata(em);
     const names = Object.keys(extra) as X[];
     const computed = names.map((alias) => `(${extra[alias]}) AS ${alias}`).join(', ');
     const sql = `SELECT ${meta.tableName}.*, ${computed} FROM ${meta.tableName} WHERE ${where} ${tail}`;
-    const { rows } = await execute(em, sql, params);
+    const { rows } = await execute(tx, sql, params);
     return rows.map((raw) => ({
       row: hydrate<T>(em, meta.columns, raw),
       extra: Object.fromEntries(names.map((alias) => [alias, raw[alias]])) as Record<X, unknown>,
@@ -90,27 +94,30 @@ export class SqlTable<T extends ObjectLiteral> {
   }
 
   /** The first row matching `where`, or null. */
-  async one(em: EntityManager, where: string, params: readonly unknown[], order = ''): Promise<T | null> {
-    const rows = await this.select(em, where, params, `${order} LIMIT 1`);
+  async one(tx: Tx, where: string, params: readonly unknown[], order = ''): Promise<T | null> {
+    const rows = await this.select(tx, where, params, `${order} LIMIT 1`);
     return rows[0] ?? null;
   }
 
-  async exists(em: EntityManager, where: string, params: readonly unknown[]): Promise<boolean> {
+  async exists(tx: Tx, where: string, params: readonly unknown[]): Promise<boolean> {
+    const em = managerOf(tx);
     const meta = this.metadata(em);
-    const { rows } = await execute(em, `SELECT 1 AS found FROM ${meta.tableName} WHERE ${where} LIMIT 1`, params);
+    const { rows } = await execute(tx, `SELECT 1 AS found FROM ${meta.tableName} WHERE ${where} LIMIT 1`, params);
     return rows.length > 0;
   }
 
   /** How many rows match `where`, counting no further than `atMost`. */
-  async count(em: EntityManager, where: string, params: readonly unknown[], atMost: number): Promise<number> {
+  async count(tx: Tx, where: string, params: readonly unknown[], atMost: number): Promise<number> {
+    const em = managerOf(tx);
     const meta = this.metadata(em);
     const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${meta.tableName} WHERE ${where} LIMIT ?) AS matched`;
-    const { rows } = await execute(em, sql, [...params, atMost]);
+    const { rows } = await execute(tx, sql, [...params, atMost]);
     return Number((rows[0] as { n: unknown } | undefined)?.n ?? 0);
   }
 
   /** Inserts a whole row; generated columns left undefined are filled by the database. */
-  async insert(em: EntityManager, row: T): Promise<void> {
+  async insert(tx: Tx, row: T): Promise<void> {
+    const em = managerOf(tx);
     const meta = this.metadata(em);
     let statement = this.insertSql.get(em.connection);
     if (!statement) {
@@ -120,23 +127,25 @@ export class SqlTable<T extends ObjectLiteral> {
       this.insertSql.set(em.connection, statement);
     }
     const values = statement.columns.map((c) => em.connection.driver.preparePersistentValue(row[c.propertyName], c));
-    await execute(em, statement.sql, values);
+    await execute(tx, statement.sql, values);
   }
 
   /** `UPDATE … SET <changes> WHERE <where>`; returns how many rows changed. */
-  async update(em: EntityManager, changes: Partial<T>, where: string, params: readonly unknown[]): Promise<number> {
+  async update(tx: Tx, changes: Partial<T>, where: string, params: readonly unknown[]): Promise<number> {
+    const em = managerOf(tx);
     const { sql, values } = this.updateSql(em, changes, where);
-    return (await execute(em, sql, [...values, ...params])).affected;
+    return (await execute(tx, sql, [...values, ...params])).affected;
   }
 
   /** As `update`, returning these properties of the changed rows as they are now (SQLite ≥ 3.35, PostgreSQL). */
   async updateReturning<K extends keyof T & string>(
-    em: EntityManager,
+    tx: Tx,
     changes: Partial<T>,
     where: string,
     params: readonly unknown[],
     properties: readonly K[],
   ): Promise<Array<Pick<T, K>>> {
+    const em = managerOf(tx);
     const meta = this.metadata(em);
     const columns = properties.map((p) => {
       const column = meta.findColumnWithPropertyName(p);
@@ -145,7 +154,7 @@ export class SqlTable<T extends ObjectLiteral> {
     });
     const { sql, values } = this.updateSql(em, changes, where);
     const returning = columns.map((c) => c.databaseName).join(', ');
-    const { rows } = await execute(em, `${sql} RETURNING ${returning}`, [...values, ...params]);
+    const { rows } = await execute(tx, `${sql} RETURNING ${returning}`, [...values, ...params]);
     return rows.map((raw) => hydrate<Pick<T, K>>(em, columns, raw));
   }
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { Database, isUniqueViolation } from '@app/persistence/database';
+import { Database, isUniqueViolation, type Tx, managerOf } from '@app/persistence/database';
 import { DuplicateRecordError } from '@app/errors/hub-error';
 import { execute, SqlTable } from '@app/persistence/sql-table';
 import { QrCode } from './qr-code.entity';
@@ -15,16 +14,16 @@ export class QrCodesRepository {
   /** Stores a new code; a reused request id is refused by the unique constraint (docs/protocol.md §4). */
   async insert(qrCode: QrCode): Promise<void> {
     try {
-      await this.db.run((em) => qrCodes.insert(em, qrCode));
+      await this.db.run((tx) => qrCodes.insert(tx, qrCode));
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateRecordError('Duplicate QR code request id');
       throw error;
     }
   }
 
-  findByTranId(tranId: string, em?: EntityManager): Promise<QrCode | null> {
-    const find = (m: EntityManager) => qrCodes.one(m, 'tran_id = ?', [tranId]);
-    return em ? find(em) : this.db.run(find);
+  findByTranId(tranId: string, tx?: Tx): Promise<QrCode | null> {
+    const find = (m: Tx) => qrCodes.one(m, 'tran_id = ?', [tranId]);
+    return tx ? find(tx) : this.db.run(find);
   }
 
   /**
@@ -35,13 +34,13 @@ export class QrCodesRepository {
    * payment row, so the lock order is the same everywhere. On SQLite every
    * transaction already runs alone.
    */
-  async lock(em: EntityManager, tranId: string): Promise<void> {
-    if (em.connection.options.type !== 'postgres') return;
-    await execute(em, 'SELECT tran_id FROM qr_codes WHERE tran_id = ? FOR UPDATE', [tranId]);
+  async lock(tx: Tx, tranId: string): Promise<void> {
+    if (managerOf(tx).connection.options.type !== 'postgres') return;
+    await execute(tx, 'SELECT tran_id FROM qr_codes WHERE tran_id = ? FOR UPDATE', [tranId]);
   }
 
   /** A single-use code is spent by the payment that was approved against it (docs/protocol.md §5). */
-  async markPaid(em: EntityManager, tranId: string, paymentId: string): Promise<void> {
-    await qrCodes.update(em, { paidByPaymentId: paymentId }, 'tran_id = ? AND single_use = ?', [tranId, true]);
+  async markPaid(tx: Tx, tranId: string, paymentId: string): Promise<void> {
+    await qrCodes.update(tx, { paidByPaymentId: paymentId }, 'tran_id = ? AND single_use = ?', [tranId, true]);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { Database } from '@app/persistence/database';
+import { Database, type Tx } from '@app/persistence/database';
 import { execute, placeholders } from '@app/persistence/sql-table';
 
 /** The kinds of record the retention policy keeps for a time, as named in metrics and the admin API. */
@@ -47,15 +46,15 @@ export class RetentionRepository {
    * outbox rows are all final and older too — deleted together with them.
    */
   payments(cutoff: number, cursor: Cursor | null, limit: number): Promise<Batch> {
-    return this.db.transaction(async (em) => {
-      const { keys, next } = await walk(em, 'payments', 'id', cutoff, cursor, limit);
+    return this.db.transaction(async (tx) => {
+      const { keys, next } = await walk(tx, 'payments', 'id', cutoff, cursor, limit);
       if (keys.length === 0) return { deleted: {}, next };
       // On PostgreSQL the chosen rows are locked: a request changing one of
       // them now (a late confirmation) waits for this transaction, then finds
       // no payment; a row a request already holds is skipped until next run.
       const lock = this.db.isPostgres ? ' FOR UPDATE SKIP LOCKED' : '';
       const { rows } = await execute(
-        em,
+        tx,
         `SELECT p.id FROM payments p WHERE p.id IN ${placeholders(keys.length)}
            AND p.state IN ${FINAL_PAYMENT} AND p.updated_at < ?
            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.payment_id = p.id
@@ -67,7 +66,7 @@ export class RetentionRepository {
       const ids = rows.map((r) => String(r.id));
       if (ids.length === 0) return { deleted: {}, next };
       const among = placeholders(ids.length);
-      const del = async (sql: string) => (await execute(em, sql, ids)).affected;
+      const del = async (sql: string) => (await execute(tx, sql, ids)).affected;
       const deleted: Deleted = {
         delivery_attempts: await del(
           `DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE payment_id IN ${among})`,
@@ -93,11 +92,11 @@ export class RetentionRepository {
 
   /** QR codes expired before `cutoff` that no kept payment or scan names. */
   qrCodes(cutoff: number, cursor: Cursor | null, limit: number): Promise<Batch> {
-    return this.db.transaction(async (em) => {
-      const { keys, next } = await walk(em, 'qr_codes', 'tran_id', cutoff, cursor, limit);
+    return this.db.transaction(async (tx) => {
+      const { keys, next } = await walk(tx, 'qr_codes', 'tran_id', cutoff, cursor, limit);
       if (keys.length === 0) return { deleted: {}, next };
       const { affected } = await execute(
-        em,
+        tx,
         `DELETE FROM qr_codes WHERE tran_id IN ${placeholders(keys.length)} AND expires_at < ?
            AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tran_id = qr_codes.tran_id)
            AND NOT EXISTS (SELECT 1 FROM scans s WHERE s.tran_id = qr_codes.tran_id)`,
@@ -114,9 +113,9 @@ export class RetentionRepository {
    * operator resolving that advice needs its whole timeline.
    */
   async audit(cutoff: number, limit: number): Promise<number> {
-    const { affected } = await this.db.transaction((em) =>
+    const { affected } = await this.db.transaction((tx) =>
       execute(
-        em,
+        tx,
         `DELETE FROM audit_messages WHERE seq IN
            (SELECT a.seq FROM audit_messages a WHERE a.created_at < ?
               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tran_id = a.tran_id
@@ -135,9 +134,9 @@ export class RetentionRepository {
    * an advice still owed.
    */
   async instances(cutoff: number, self: string, limit: number): Promise<number> {
-    const { affected } = await this.db.transaction((em) =>
+    const { affected } = await this.db.transaction((tx) =>
       execute(
-        em,
+        tx,
         `DELETE FROM hub_instances WHERE id IN
            (SELECT h.id FROM hub_instances h WHERE h.id <> ? AND COALESCE(h.stopped_at, h.heartbeat_at) < ?
               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.instance_id = h.id AND p.state IN ('WAITING_SCAN', 'SENDING'))
@@ -153,9 +152,9 @@ export class RetentionRepository {
   async oldest(): Promise<Record<RetentionKind, number | null>> {
     const first = (table: string, column = 'created_at') =>
       `(SELECT ${column} FROM ${table} ORDER BY ${column} LIMIT 1)`;
-    const { rows } = await this.db.run((em) =>
+    const { rows } = await this.db.run((tx) =>
       execute(
-        em,
+        tx,
         `SELECT ${first('payments')} AS payments, ${first('scans')} AS scans, ${first('advices')} AS advices,
                 ${first('qr_codes')} AS qr_codes, ${first('audit_messages')} AS audit,
                 ${first('hub_instances', 'started_at')} AS instances`,
@@ -169,11 +168,11 @@ export class RetentionRepository {
 
   /** Rows older than `cutoff` whose payment_id is empty or names a payment no longer kept. */
   private unlinked(table: 'scans' | 'advices', cutoff: number, cursor: Cursor | null, limit: number): Promise<Batch> {
-    return this.db.transaction(async (em) => {
-      const { keys, next } = await walk(em, table, 'id', cutoff, cursor, limit);
+    return this.db.transaction(async (tx) => {
+      const { keys, next } = await walk(tx, table, 'id', cutoff, cursor, limit);
       if (keys.length === 0) return { deleted: {}, next };
       const { affected } = await execute(
-        em,
+        tx,
         `DELETE FROM ${table} WHERE id IN ${placeholders(keys.length)}
            AND (payment_id IS NULL OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = ${table}.payment_id))`,
         keys,
@@ -188,7 +187,7 @@ export class RetentionRepository {
  * (created_at, key) order — the order of the table's created_at index.
  */
 async function walk(
-  em: EntityManager,
+  tx: Tx,
   table: string,
   key: string,
   cutoff: number,
@@ -198,7 +197,7 @@ async function walk(
   const after = cursor ? ` AND (created_at, ${key}) > (?, ?)` : '';
   const params = cursor ? [cutoff, cursor.createdAt, cursor.key, limit] : [cutoff, limit];
   const { rows } = await execute(
-    em,
+    tx,
     `SELECT ${key} AS k, created_at AS t FROM ${table} WHERE created_at < ?${after} ORDER BY created_at, ${key} LIMIT ?`,
     params,
   );

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { Database } from '@app/persistence/database';
+import { Database, type Tx } from '@app/persistence/database';
 import { SqlTable } from '@app/persistence/sql-table';
 import { Scan } from './scan.entity';
 
@@ -15,34 +14,34 @@ const scans = new SqlTable(Scan);
 export class ScansRepository {
   constructor(private readonly db: Database) {}
 
-  insert(em: EntityManager, scan: Scan): Promise<void> {
-    return scans.insert(em, scan);
+  insert(tx: Tx, scan: Scan): Promise<void> {
+    return scans.insert(tx, scan);
   }
 
   exists(id: string): Promise<boolean> {
-    return this.db.run((em) => scans.exists(em, 'id = ?', [id]));
+    return this.db.run((tx) => scans.exists(tx, 'id = ?', [id]));
   }
 
   /** The early scan kept for this tranId within the grace window (docs/protocol.md §6), if any. */
-  earlySince(em: EntityManager, tranId: string, since: number): Promise<Scan | null> {
-    return scans.one(em, "tran_id = ? AND status = 'EARLY' AND created_at > ?", [tranId, since]);
+  earlySince(tx: Tx, tranId: string, since: number): Promise<Scan | null> {
+    return scans.one(tx, "tran_id = ? AND status = 'EARLY' AND created_at > ?", [tranId, since]);
   }
 
   /** Early scans nobody claimed in time stop counting. */
-  async expireEarly(em: EntityManager, tranId: string, before: number): Promise<void> {
-    await scans.update(em, { status: 'EXPIRED' }, "tran_id = ? AND status = 'EARLY' AND created_at <= ?", [
+  async expireEarly(tx: Tx, tranId: string, before: number): Promise<void> {
+    await scans.update(tx, { status: 'EXPIRED' }, "tran_id = ? AND status = 'EARLY' AND created_at <= ?", [
       tranId,
       before,
     ]);
   }
 
   /** Matches a kept early scan to a payment; false if another payment took it first. */
-  async claim(em: EntityManager, scanId: string, paymentId: string): Promise<boolean> {
-    return (await scans.update(em, { paymentId, status: 'ACCEPTED' }, "id = ? AND status = 'EARLY'", [scanId])) > 0;
+  async claim(tx: Tx, scanId: string, paymentId: string): Promise<boolean> {
+    return (await scans.update(tx, { paymentId, status: 'ACCEPTED' }, "id = ? AND status = 'EARLY'", [scanId])) > 0;
   }
 
-  forPayment(paymentId: string, em?: EntityManager): Promise<Scan | null> {
-    const find = (m: EntityManager) => scans.one(m, "payment_id = ? AND status = 'ACCEPTED'", [paymentId]);
-    return em ? find(em) : this.db.run(find);
+  forPayment(paymentId: string, tx?: Tx): Promise<Scan | null> {
+    const find = (m: Tx) => scans.one(m, "payment_id = ? AND status = 'ACCEPTED'", [paymentId]);
+    return tx ? find(tx) : this.db.run(find);
   }
 }

@@ -1,7 +1,6 @@
 import { linkToTransaction } from '@app/audit/audit-link';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { ScanNotificationDto } from '@app/common/dto/scan-notification.dto';
@@ -13,7 +12,7 @@ import {
 } from '@app/errors/hub-error';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
-import { Database, isUniqueViolation } from '@app/persistence/database';
+import { Database, isUniqueViolation, type Tx } from '@app/persistence/database';
 import { PaymentsRepository } from '@app/payments/payments.repository';
 import { ScanSignal } from '@app/payments/scan-signal.service';
 import type { ClaimedScan } from '@app/payments/scan-waiter.service';
@@ -62,7 +61,7 @@ export class ScansService {
     let paymentId: string | null = null;
     let claimed: ClaimedScan | undefined;
     try {
-      [verdict, paymentId, claimed] = await this.db.transaction((em) => this.match(em, scan, alive, now));
+      [verdict, paymentId, claimed] = await this.db.transaction((tx) => this.match(tx, scan, alive, now));
     } catch (error) {
       // Two scans racing for one payment, or two early scans: the first wins (docs/protocol.md §6).
       if (isUniqueViolation(error)) throw new DuplicateRecordError('Duplicate scan', { tranId: scan.tranId });
@@ -87,14 +86,14 @@ export class ScansService {
    * the code has its scan; a payment that ended without one (no scan in time,
    * closed) leaves the code free for the next payment's scan.
    */
-  private async match(em: EntityManager, scan: ScanNotificationDto, alive: Set<string>, now: number): Promise<Match> {
+  private async match(tx: Tx, scan: ScanNotificationDto, alive: Set<string>, now: number): Promise<Match> {
     const decline = async (verdict: Verdict, paymentId: string | null): Promise<Match> => {
-      await this.scans.insert(em, this.row(scan, 'DECLINED', paymentId, now));
+      await this.scans.insert(tx, this.row(scan, 'DECLINED', paymentId, now));
       return [verdict, paymentId];
     };
     // A pay deciding about this code at this moment waits, or is seen (see QrCodesRepository.lock).
-    await this.qrCodes.lock(em, scan.tranId);
-    const latest = await this.payments.latestForTranId(em, scan.tranId);
+    await this.qrCodes.lock(tx, scan.tranId);
+    const latest = await this.payments.latestForTranId(tx, scan.tranId);
     if (latest && latest.state !== 'WAITING_SCAN') {
       const scanned = latest.state !== 'NO_SCAN' && latest.state !== 'CLOSED';
       if (scanned) return decline('already-scanned', latest.id);
@@ -105,18 +104,18 @@ export class ScansService {
       // Too late, not early: the code's payment ended without its scan (docs/protocol.md §6). The
       // customer is told the scan failed, and scans again if the till asks again.
       if (latest) return decline('no-payment', latest.id);
-      if (await this.scans.earlySince(em, scan.tranId, now - grace)) return decline('already-scanned', null);
-      await this.scans.expireEarly(em, scan.tranId, now - grace);
-      await this.scans.insert(em, this.row(scan, 'EARLY', null, now));
+      if (await this.scans.earlySince(tx, scan.tranId, now - grace)) return decline('already-scanned', null);
+      await this.scans.expireEarly(tx, scan.tranId, now - grace);
+      await this.scans.insert(tx, this.row(scan, 'EARLY', null, now));
       return ['early', null];
     }
     if (!alive.has(latest.instanceId)) {
       // docs/protocol.md §10: the instance holding the retailer's request is gone, so is the retailer.
-      await this.payments.transition(em, latest.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now });
+      await this.payments.transition(tx, latest.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now });
       return decline('holder-gone', latest.id);
     }
     const upstreamId = randomUUID();
-    const claimed = await this.payments.transition(em, latest.id, 'WAITING_SCAN', {
+    const claimed = await this.payments.transition(tx, latest.id, 'WAITING_SCAN', {
       state: 'SENDING',
       partnerId: scan.partner.id,
       upstreamId,
@@ -125,11 +124,11 @@ export class ScansService {
     });
     if (!claimed) {
       // Another scan claimed it a moment ago (or its wait just ended).
-      const current = await this.payments.find(latest.id, em);
+      const current = await this.payments.find(latest.id, tx);
       return decline(current?.state === 'SENDING' ? 'already-scanned' : 'no-payment', latest.id);
     }
-    await this.scans.insert(em, this.row(scan, 'ACCEPTED', latest.id, now));
-    await this.signal.announce(em, latest.id);
+    await this.scans.insert(tx, this.row(scan, 'ACCEPTED', latest.id, now));
+    await this.signal.announce(tx, latest.id);
     const partnerName = typeof scan.partner.name === 'string' ? scan.partner.name : '';
     const partnerPaymentToken = scan.partnerPaymentToken ?? null;
     return ['matched', latest.id, { partnerId: scan.partner.id, upstreamId, partnerName, partnerPaymentToken }];
@@ -142,7 +141,7 @@ export class ScansService {
     now: number,
   ): Promise<void> {
     try {
-      await this.db.run((em) => this.scans.insert(em, this.row(scan, status, paymentId, now)));
+      await this.db.run((tx) => this.scans.insert(tx, this.row(scan, status, paymentId, now)));
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateRecordError('Duplicate scan id', { tranId: scan.tranId });
       throw error;

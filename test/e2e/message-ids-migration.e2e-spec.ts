@@ -1,6 +1,6 @@
 import { RETAILER } from '../factories/hub-config.factory';
 import { aPaymentConfirmation, aPaymentReversal } from '../factories/messages.factory';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf } from '@app/persistence/database';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { createQr, Post, poster, scanWhenWaiting, startPay, waitFor } from '../utils/flows';
 import { getAs } from '../utils/operator-flows';
@@ -27,7 +27,7 @@ describe('upgrade: message ids stored in upper case are lower-cased by a migrati
       maxDelayMs: 200,
     });
   /** Raw SQL on the hub's own connection: ids are hex, safe as literals. */
-  const sql = (statement: string) => hub!.app.get(Database).run((em) => em.query(statement));
+  const sql = (statement: string) => hub!.app.get(Database).run((tx) => managerOf(tx).query(statement));
 
   beforeAll(async () => {
     db = await createTestDatabase();

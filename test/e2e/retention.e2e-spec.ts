@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LessThan } from 'typeorm';
 import { AuditMessage } from '@app/audit/audit-message.entity';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf } from '@app/persistence/database';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
 import type { RetentionOverview } from '@app/retention/retention-stats';
 import { RetentionPurge } from '@app/retention/retention-purge.service';
@@ -48,7 +48,7 @@ describe('retention: old finished records are purged, young and unfinished ones 
   let youngQr: string;
 
   const db = () => hub.app.get(Database);
-  const qrCode = (tranId: string) => db().run((em) => em.findOneBy(QrCode, { tranId }));
+  const qrCode = (tranId: string) => db().run((tx) => managerOf(tx).findOneBy(QrCode, { tranId }));
   const auditOf = (tranId: string) => store.audit({ tranId });
   const purge = () => hub.app.get(RetentionPurge);
 
@@ -174,7 +174,7 @@ describe('retention: old finished records are purged, young and unfinished ones 
     expect((await auditOf(young.tranId)).length).toBeGreaterThanOrEqual(4);
     // Old audit rows stay only with a transaction still unfinished or owing an advice: its timeline is whole.
     const cutoff = clock.now() - 90 * DAY;
-    const old = await db().run((em) => em.find(AuditMessage, { where: { createdAt: LessThan(cutoff) } }));
+    const old = await db().run((tx) => managerOf(tx).find(AuditMessage, { where: { createdAt: LessThan(cutoff) } }));
     const unfinished = new Set([parked.tranId, pending.tranId, waiting.tranId, inFlight.tranId]);
     expect(old.filter((row) => !unfinished.has(row.tranId ?? ''))).toEqual([]);
     expect((await auditOf(parked.tranId)).length).toBeGreaterThanOrEqual(4);

@@ -4,7 +4,7 @@ import { RETAILER, SANDBOX, WALLET } from '../factories/hub-config.factory';
 import { aPaymentRequest, aScanNotification } from '../factories/messages.factory';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import { Payment } from '@app/payments/payment.entity';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf } from '@app/persistence/database';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { createQr, Post, poster, waitFor } from '../utils/flows';
 import { HubStore, settledWithin } from '../utils/lifecycle-db';
@@ -192,7 +192,9 @@ describe('notifyScan (docs/protocol.md §6)', () => {
   it('the instance holding the payment stopped heartbeating → 400 UNABLE_TO_LOCATE_RECORD and the payment is closed (docs/protocol.md §10)', async () => {
     const { tranId, body, answer } = await waitingPayment(3650);
     // As if another instance, since silent, held this payment (its retailer's connection is gone with it).
-    await hub.app.get(Database).run((em) => em.update(Payment, { id: body.id }, { instanceId: 'silent-instance' }));
+    await hub.app
+      .get(Database)
+      .run((tx) => managerOf(tx).update(Payment, { id: body.id }, { instanceId: 'silent-instance' }));
     const scan = await post('/qr/v1/scans', aScanNotification(tranId, WALLET.id), WALLET);
     const error = expectErrorDetail(scan, 400, 'UNABLE_TO_LOCATE_RECORD');
     expect(error.tranId).toBe(tranId);

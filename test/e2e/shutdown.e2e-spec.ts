@@ -4,7 +4,7 @@ import { HubError } from '@app/errors/hub-error';
 import { HubInstance } from '@app/instances/hub-instance.entity';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PaymentsService } from '@app/payments/payments.service';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf } from '@app/persistence/database';
 import { RETAILER, WALLET } from '../factories/hub-config.factory';
 import { aScanNotification } from '../factories/messages.factory';
 import { createTestApp } from '../utils/create-test-app';
@@ -89,7 +89,7 @@ describe('graceful shutdown on SIGTERM (docs/protocol.md §10)', () => {
       // The answer's status is the error filter's, from src/errors/http-status.ts.
       expect(httpStatusOf(refused!)).toBe(503);
       // Still in flight: other instances must not take this one for stopped and reverse its payment.
-      const row = await db.run((em) => em.findOneBy(HubInstance, { id: instanceId, stoppedAt: IsNull() }));
+      const row = await db.run((tx) => managerOf(tx).findOneBy(HubInstance, { id: instanceId, stoppedAt: IsNull() }));
       expect(row).not.toBeNull();
 
       const answer = await inFlight.answer;

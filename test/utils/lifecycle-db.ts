@@ -4,7 +4,7 @@ import { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
 import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { AuditMessage } from '@app/audit/audit-message.entity';
 import { Payment } from '@app/payments/payment.entity';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf } from '@app/persistence/database';
 import { Scan } from '@app/scans/scan.entity';
 import type { TestApp } from './create-test-app';
 import { waitFor } from './flows';
@@ -22,35 +22,35 @@ export class HubStore {
   }
 
   payment(id: string): Promise<Payment | null> {
-    return this.db.run((em) => em.findOneBy(Payment, { id }));
+    return this.db.run((tx) => managerOf(tx).findOneBy(Payment, { id }));
   }
 
   paymentsByTranId(tranId: string): Promise<Payment[]> {
-    return this.db.run((em) => em.findBy(Payment, { tranId }));
+    return this.db.run((tx) => managerOf(tx).findBy(Payment, { tranId }));
   }
 
   countPayments(ids: string[], state: Payment['state']): Promise<number> {
-    return this.db.run((em) => em.countBy(Payment, { id: In(ids), state }));
+    return this.db.run((tx) => managerOf(tx).countBy(Payment, { id: In(ids), state }));
   }
 
   scansByTranId(tranId: string): Promise<Scan[]> {
-    return this.db.run((em) => em.find(Scan, { where: { tranId }, order: { createdAt: 'ASC' } }));
+    return this.db.run((tx) => managerOf(tx).find(Scan, { where: { tranId }, order: { createdAt: 'ASC' } }));
   }
 
   advice(id: string): Promise<Advice | null> {
-    return this.db.run((em) => em.findOneBy(Advice, { id }));
+    return this.db.run((tx) => managerOf(tx).findOneBy(Advice, { id }));
   }
 
   outbox(paymentId: string, kind?: OutboxEntry['kind']): Promise<OutboxEntry[]> {
-    return this.db.run((em) => em.findBy(OutboxEntry, kind ? { paymentId, kind } : { paymentId }));
+    return this.db.run((tx) => managerOf(tx).findBy(OutboxEntry, kind ? { paymentId, kind } : { paymentId }));
   }
 
   outboxBySource(sourceAdviceId: string): Promise<OutboxEntry | null> {
-    return this.db.run((em) => em.findOneBy(OutboxEntry, { sourceAdviceId }));
+    return this.db.run((tx) => managerOf(tx).findOneBy(OutboxEntry, { sourceAdviceId }));
   }
 
   attempts(outboxId: string): Promise<DeliveryAttempt[]> {
-    return this.db.run((em) => em.find(DeliveryAttempt, { where: { outboxId }, order: { seq: 'ASC' } }));
+    return this.db.run((tx) => managerOf(tx).find(DeliveryAttempt, { where: { outboxId }, order: { seq: 'ASC' } }));
   }
 
   audit(where: {
@@ -59,7 +59,7 @@ export class HubStore {
     tranId?: string;
     operation?: string;
   }): Promise<AuditMessage[]> {
-    return this.db.run((em) => em.find(AuditMessage, { where, order: { seq: 'ASC' } }));
+    return this.db.run((tx) => managerOf(tx).find(AuditMessage, { where, order: { seq: 'ASC' } }));
   }
 
   /** Waits until the payment is stored in `state` (e.g. WAITING_SCAN: the hub holds it for a scan). */

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { OutboxEntry } from '@app/outbox/outbox-entry.entity';
-import { Database } from '@app/persistence/database';
+import { Database, managerOf } from '@app/persistence/database';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { OPERATOR, RETAILER, SANDBOX } from '../factories/hub-config.factory';
 import { aPaymentConfirmation, aScanNotification } from '../factories/messages.factory';
@@ -30,7 +30,7 @@ export async function confirmedSale(hub: TestApp, amount: number): Promise<Sale>
   const store = new HubStore(hub);
   const tranId = await createQr(post, amount);
   // createQr returns only the tranId; the stored code has the request id.
-  const qr = await hub.app.get(Database).run((em) => em.findOneBy(QrCode, { tranId }));
+  const qr = await hub.app.get(Database).run((tx) => managerOf(tx).findOneBy(QrCode, { tranId }));
   const qrRequestId = qr?.requestId ?? '';
   const pay = startPay(post, tranId, amount);
   await store.untilPaymentState(pay.id, 'WAITING_SCAN');

@@ -2,6 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { contentHash } from '@app/advices/advice-content';
 import type { AdviceKind } from '@app/advices/advice.entity';
 import type { JsonObject } from '@app/persistence/column-types';
+import { asTx } from '@app/persistence/database';
 import { execute } from '@app/persistence/sql-table';
 
 /*
@@ -71,7 +72,7 @@ export class LowerCaseMessageIds1767312000000 implements MigrationInterface {
         if (typeof value === 'string') body[key] = value.toLowerCase();
       }
       const id = advice.id.toLowerCase();
-      await execute(q.manager, 'UPDATE advices SET content_hash = ? WHERE id = ?', [
+      await execute(asTx(q.manager), 'UPDATE advices SET content_hash = ? WHERE id = ?', [
         contentHash(advice.kind, body),
         id,
       ]);
