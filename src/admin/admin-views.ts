@@ -1,7 +1,7 @@
 import type { AdviceKind } from '@app/advices/advice.entity';
 import type { OutboxEntry, OutboxStatus } from '@app/outbox/outbox-entry.entity';
 import type { PartnerOutboxStats } from '@app/outbox/outbox-stats';
-import type { Payment } from '@app/payments/payment.entity';
+import type { Payment } from '@app/lifecycle/payment.entity';
 import type { TimelineEvent } from './timeline';
 
 /** Which kind of id the operator's search matched. */

@@ -5,7 +5,7 @@ import { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
 import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { AuditMessage } from '@app/audit/audit-message.entity';
 import { Database, insertRow, type Tx, managerOf } from '@app/persistence/database';
-import { Payment } from '@app/payments/payment.entity';
+import { Payment } from '@app/lifecycle/payment.entity';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { Scan } from '@app/scans/scan.entity';
 import { MatchKind } from './admin-views';

@@ -1,7 +1,7 @@
 import type { Advice } from '@app/advices/advice.entity';
 import type { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import type { AuditMessage } from '@app/audit/audit-message.entity';
-import type { Payment } from '@app/payments/payment.entity';
+import type { Payment } from '@app/lifecycle/payment.entity';
 import { buildTimeline, TransactionRecords } from './timeline';
 
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');

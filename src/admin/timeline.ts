@@ -2,7 +2,7 @@ import type { Advice } from '@app/advices/advice.entity';
 import type { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
 import type { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import type { AuditMessage } from '@app/audit/audit-message.entity';
-import type { Payment } from '@app/payments/payment.entity';
+import type { Payment } from '@app/lifecycle/payment.entity';
 import type { QrCode } from '@app/qr-codes/qr-code.entity';
 import type { Scan } from '@app/scans/scan.entity';
 import { auditRows, errorText } from './timeline-audit';

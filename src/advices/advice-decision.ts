@@ -1,5 +1,5 @@
 import { HubError, HubErrorExtra } from '@app/errors/hub-error';
-import type { Payment } from '@app/payments/payment.entity';
+import type { Payment } from '@app/lifecycle/payment.entity';
 import type { AdviceKind } from './advice.entity';
 import { PaymentAlreadySettledError, PaymentNotConfirmableError } from './advice-errors';
 

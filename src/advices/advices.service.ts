@@ -1,17 +1,14 @@
 import { linkToTransaction } from '@app/audit/audit-link';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/clock/clock';
 import type { BasicAdviceDto } from '@app/common/dto/payment-confirmation.dto';
 import { DuplicateRecordError, HubError, InvalidAmountError, PaymentNotFoundError } from '@app/errors/hub-error';
-import { AdviceForwarder } from '@app/outbox/advice-forwarder.service';
-import { OutboxRepository } from '@app/outbox/outbox.repository';
 import { JsonObject } from '@app/persistence/column-types';
 import { Database, isUniqueViolation, type Tx } from '@app/persistence/database';
-import { Payment } from '@app/payments/payment.entity';
-import { PaymentsRepository } from '@app/payments/payments.repository';
-import { ScanWaiter } from '@app/payments/scan-waiter.service';
-import { buildUpstreamAdvice, withoutUndefined } from '@app/payments/upstream-messages';
+import { Payment } from '@app/lifecycle/payment.entity';
+import { PaymentsRepository } from '@app/lifecycle/payments.repository';
+import { PaymentLifecycle } from '@app/lifecycle/payment-lifecycle';
+import { withoutUndefined } from '@app/lifecycle/upstream-messages';
 import { Advice, AdviceKind } from './advice.entity';
 import { contentHash } from './advice-content';
 import { AdviceAction, decideAdvice } from './advice-decision';
@@ -20,20 +17,17 @@ import { AdvicesRepository } from './advices.repository';
 /**
  * `confirmPayment` and `reversePayment` (docs/protocol.md §7): stored before they are
  * acknowledged, idempotent by advice id, and forwarded to the partner by the
- * AdviceForwarder. The advice, the payment's new state and the outbox row
- * are written in one transaction.
+ * AdviceForwarder. The advice and the payment's lifecycle transition (with
+ * the outbox row it queues) are written in one transaction.
  */
 @Injectable()
 export class AdvicesService {
   constructor(
-    private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly db: Database,
     private readonly advices: AdvicesRepository,
     private readonly payments: PaymentsRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly forwarder: AdviceForwarder,
-    private readonly waiter: ScanWaiter,
+    private readonly lifecycle: PaymentLifecycle,
   ) {}
 
   /** Accepts the advice (the caller answers 202 with its echo) or throws the error to answer. */
@@ -42,8 +36,6 @@ export class AdvicesService {
     const hash = contentHash(kind, body);
     const repeat = await this.replayIfKnown(advice.id, kind, hash, clientId, body);
     if (repeat) return repeat;
-    let queued = false;
-    let closedWait: string | null = null;
     try {
       const outcome = await this.db.transaction(async (tx) => {
         const payment = await this.payments.find(advice.requestId, tx);
@@ -59,8 +51,6 @@ export class AdvicesService {
         // Lost a race to another advice: the transaction is rolled back, nothing stored.
         if (applied instanceof HubError) throw applied;
         await this.store(tx, advice.id, kind, hash, clientId, payment.id, 202, body);
-        queued = applied === 'forward';
-        if (applied === 'close-wait') closedWait = payment.id;
         return null;
       });
       if (outcome) throw outcome;
@@ -71,8 +61,6 @@ export class AdvicesService {
       if (raced) return raced;
       throw error;
     }
-    if (queued) this.forwarder.wake();
-    if (closedWait) this.waiter.end(closedWait, 'disconnected');
     return body;
   }
 
@@ -130,7 +118,6 @@ export class AdvicesService {
     payment: Payment,
     advice: BasicAdviceDto,
   ): Promise<AdviceAction | HubError> {
-    const now = this.clock.now();
     const again = async (): Promise<AdviceAction | HubError> => {
       const current = await this.payments.find(payment.id, tx);
       if (!current) return notFound(advice);
@@ -138,38 +125,23 @@ export class AdvicesService {
       return next instanceof HubError ? next : this.apply(tx, kind, next, current, advice);
     };
     if (action === 'close-wait') {
-      const closed = await this.payments.transition(tx, payment.id, 'WAITING_SCAN', {
-        state: 'CLOSED',
-        reversalRequested: true, // a later confirmation is "after reversal" (docs/protocol.md §7)
-        updatedAt: now,
-      });
-      return closed ? action : again();
+      return (await this.lifecycle.reverseWaiting(tx, payment)) ? action : again();
     }
     if (action === 'reverse-when-answered') {
-      const changes = { reversalRequested: true, updatedAt: now };
-      return (await this.payments.transition(tx, payment.id, 'SENDING', changes)) ? action : again();
+      return (await this.lifecycle.reverseWhenAnswered(tx, payment)) ? action : again();
     }
     if (action !== 'forward') return action;
-    const settlement = kind === 'CONFIRMATION' ? 'CONFIRMED' : 'REVERSED';
-    if (!(await this.payments.settle(tx, payment.id, settlement, now))) return again();
-    const extra = {
+    const fields = {
       reversalReason: (advice as { reversalReason?: string }).reversalReason,
       amounts: advice.amounts,
       stan: advice.stan,
       rrn: advice.rrn,
     };
-    await this.outbox.queueAdvice(
-      tx,
-      {
-        paymentId: payment.id,
-        partnerId: payment.partnerId ?? '',
-        kind,
-        sourceAdviceId: advice.id,
-        build: (id) => buildUpstreamAdvice(kind, payment, id, new Date(now).toISOString(), this.config.hub.hub, extra),
-      },
-      now,
-    );
-    return action;
+    const settled =
+      kind === 'CONFIRMATION'
+        ? await this.lifecycle.confirm(tx, payment, fields, advice.id)
+        : await this.lifecycle.reverse(tx, payment, fields, advice.id);
+    return settled ? action : again();
   }
 
   private store(

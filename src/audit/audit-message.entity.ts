@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { JsonObject, jsonColumn, timeColumn } from '@app/persistence/column-types';
 
-export type AuditDirection = 'IN' | 'OUT' | 'LATE' | 'ADMIN';
+/** IN/OUT: a message received or sent; LATE: a partner answer after the hub gave up; ADMIN: an operator's action; STATE: a payment's lifecycle transition. */
+export type AuditDirection = 'IN' | 'OUT' | 'LATE' | 'ADMIN' | 'STATE';
 
 /** One message the hub received or sent, with its outcome (docs/protocol.md §10: audit trail). */
 @Entity('audit_messages')

@@ -4,7 +4,7 @@ import { Clock } from '@app/clock/clock';
 import { boundedBody } from '@app/common/bounded-body';
 import { maskSecrets } from '@app/common/masking';
 import { JsonObject } from '@app/persistence/column-types';
-import { Database, insertRaw, SqlValue } from '@app/persistence/database';
+import { Database, insertRaw, SqlValue, type Tx } from '@app/persistence/database';
 import { GroupCommit } from '@app/persistence/group-commit';
 import { AuditDirection, AuditMessage } from './audit-message.entity';
 
@@ -48,6 +48,14 @@ export class AuditService {
    */
   record(entry: AuditEntry): Promise<void> {
     return this.writes.submit(this.toRow(entry));
+  }
+
+  /**
+   * Writes the row inside `tx`, the business transaction it records (a
+   * payment's lifecycle transition): committed with it or not at all.
+   */
+  recordWithin(tx: Tx, entry: AuditEntry): Promise<void> {
+    return insertRaw(tx, 'audit_messages', AUDIT_COLUMNS, [auditValues(this.toRow(entry))]);
   }
 
   private async insert(rows: Array<Partial<AuditMessage>>): Promise<void[]> {

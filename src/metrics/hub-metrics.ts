@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OutboxStats, PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import { AppConfig } from '@app/config/app-config';
-import { ScanWaiter } from '@app/payments/scan-waiter.service';
+import { ScanWaiter } from '@app/lifecycle/scan-waiter.service';
 import { OldestRecord, RetentionStats } from '@app/retention/retention-stats';
 
 /** How a partner call ended (docs/protocol.md §2's status table, as the connector classified it). */

@@ -6,8 +6,8 @@ import { AdviceForwarder } from '@app/outbox/advice-forwarder.service';
 import { OutboxRepository } from '@app/outbox/outbox.repository';
 import { HEARTBEAT_MS, HubInstanceService } from '@app/instances/hub-instance.service';
 import { Database } from '@app/persistence/database';
-import { PaymentRouter } from './payment-router.service';
-import { PaymentsRepository } from './payments.repository';
+import { PaymentLifecycle } from '@app/lifecycle/payment-lifecycle';
+import { PaymentsRepository } from '@app/lifecycle/payments.repository';
 
 const SWEEP_MS = HEARTBEAT_MS * 2;
 
@@ -30,7 +30,7 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly payments: PaymentsRepository,
-    private readonly router: PaymentRouter,
+    private readonly lifecycle: PaymentLifecycle,
     private readonly forwarder: AdviceForwarder,
     private readonly instance: HubInstanceService,
     private readonly outbox: OutboxRepository,
@@ -50,15 +50,13 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
     try {
       const alive = await this.instance.aliveIds(true);
       const orphans = await this.payments.heldByOthers([...alive], ['WAITING_SCAN', 'SENDING']);
-      const now = this.clock.now();
       for (const payment of orphans) {
         await this.db.transaction(async (tx) => {
           if (payment.state === 'WAITING_SCAN') {
-            if (await this.payments.transition(tx, payment.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now }))
-              closed++;
+            if (await this.lifecycle.endWait(tx, payment, 'closed')) closed++;
             return;
           }
-          if (await this.router.markUnknown(tx, payment, null, now)) reversed++;
+          if (await this.lifecycle.markUnknown(tx, payment)) reversed++;
         });
       }
       const released = await this.outbox.releaseLeasesOf(await this.instance.stoppedIds());

@@ -1,32 +1,30 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config/app-config';
-import { Clock, TimerHandle } from '@app/clock/clock';
+import { Clock } from '@app/clock/clock';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import type { PaymentResponse } from '@app/common/dto/payment-response';
 import { AuditService } from '@app/audit/audit.service';
-import { AdvicesRepository } from '@app/advices/advices.repository';
-import { AdviceForwarder } from '@app/outbox/advice-forwarder.service';
-import { OutboxRepository } from '@app/outbox/outbox.repository';
 import { ErrorType, isErrorType } from '@app/errors/error-type';
 import { HubError } from '@app/errors/hub-error';
+import { PaymentLifecycle } from '@app/lifecycle/payment-lifecycle';
+import type { Payment } from '@app/lifecycle/payment.entity';
+import type { ClaimedScan } from '@app/lifecycle/scan-waiter.service';
+import { buildPaymentResponse, buildUpstreamRequest, HubIdentity } from '@app/lifecycle/upstream-messages';
 import type { LateAnswer, PayOutcome } from '@app/partners/partner-connector';
 import type { PaymentRequest } from '@qr-hub/protocol';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { JsonObject } from '@app/persistence/column-types';
-import { Database, type Tx } from '@app/persistence/database';
-import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
+import { Database } from '@app/persistence/database';
 import { ScansRepository } from '@app/scans/scans.repository';
-import { Payment } from './payment.entity';
 import { PartnerDeclinedError, UpstreamUnavailableError } from './payment-errors';
-import { PaymentsRepository } from './payments.repository';
-import type { ClaimedScan } from './scan-waiter.service';
-import { buildPaymentResponse, buildUpstreamAdvice, buildUpstreamRequest, HubIdentity } from './upstream-messages';
+import { UnrecordedOutcomes } from './unrecorded-outcomes';
+import { approvedAmount, masked, scanPartnerName, upstreamAudit } from './upstream-call';
 
 /**
  * Sends a matched payment to its partner and settles the outcome (docs/protocol.md §5.5):
  * approved → 201, declined → 400 with the partner's errorType, unknown → a
- * stored timeout reversal and 503. Each outcome and any advice it owes are
- * written in one transaction.
+ * stored timeout reversal and 503. Each outcome is one lifecycle transition
+ * (PaymentLifecycle), written with any advice it owes.
  */
 @Injectable()
 export class PaymentRouter implements BeforeApplicationShutdown {
@@ -34,33 +32,29 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   private readonly hub: HubIdentity;
   /** Payments being sent upstream and settled now: shutdown waits for them (docs/protocol.md §10). */
   private readonly routing = new Set<Promise<unknown>>();
-  /** Retries of `abandon` waiting for the database to come back. */
-  private readonly abandonTimers = new Map<string, TimerHandle>();
-  private stopping = false;
 
   constructor(
     config: AppConfig,
     private readonly clock: Clock,
     private readonly db: Database,
-    private readonly payments: PaymentsRepository,
     private readonly scans: ScansRepository,
-    private readonly qrCodes: QrCodesRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly advices: AdvicesRepository,
     private readonly partners: PartnerRegistry,
-    private readonly forwarder: AdviceForwarder,
+    private readonly lifecycle: PaymentLifecycle,
+    private readonly unrecorded: UnrecordedOutcomes,
     private readonly audit: AuditService,
   ) {
     this.hub = config.hub.hub;
   }
 
   /**
-   * Runs `work` (a payment on its way upstream, from the moment its wait
-   * ended, `route` included) as one that shutdown waits for (docs/protocol.md §10: calls
-   * in flight finish).
+   * Sends the payment `matched` gives (the wait for its scan ending, or one
+   * already matched) and settles the outcome. Shutdown waits for all of it,
+   * from the moment the wait ended (docs/protocol.md §10: calls in flight finish): a scan may
+   * have claimed the payment as the hub began to stop.
+   * @param claimed the scan that released the payment, when it was accepted on this instance.
    */
-  settling<T>(work: () => Promise<T>): Promise<T> {
-    const running = work();
+  send(matched: () => Promise<Payment>, claimed?: ClaimedScan): Promise<PaymentResponse> {
+    const running = matched().then((payment) => this.route(payment, claimed));
     const tracked: Promise<void> = running.then(
       () => void this.routing.delete(tracked),
       () => void this.routing.delete(tracked),
@@ -69,11 +63,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     return running;
   }
 
-  /**
-   * Call it within `settling`.
-   * @param claimed the scan that released the payment, when it was accepted on this instance.
-   */
-  async route(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
+  private async route(payment: Payment, claimed?: ClaimedScan): Promise<PaymentResponse> {
     const retailer = payment.request as unknown as PaymentRequestDto;
     const registered = this.partners.get(payment.partnerId ?? '');
     const scan = claimed ?? (await this.storedScan(payment.id).catch((error: unknown) => this.notSent(payment, error)));
@@ -98,7 +88,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
         })
       : { kind: 'unknown', reason: 'partner not configured' };
     try {
-      await this.auditCall(payment, upstream, outcome, sentAt);
+      await this.audit.record(upstreamAudit(payment, upstream, outcome, this.clock.now() - sentAt));
       if (outcome.kind === 'successful') {
         const body = outcome.body as unknown as JsonObject;
         const approved = approvedAmount(body, payment);
@@ -115,7 +105,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       // failed): the partner may have taken the money. The retailer is told it
       // failed, so the hub owns the clean-up, exactly as for an unknown outcome.
       this.logger.error(`payment ${payment.id}: outcome not recorded (${(error as Error).message}); reversing`);
-      this.abandon(payment, upstream, 0);
+      this.unrecorded.reverse(payment, upstream);
       throw new UpstreamUnavailableError(payment.tranId);
     }
   }
@@ -128,53 +118,14 @@ export class PaymentRouter implements BeforeApplicationShutdown {
    */
   private notSent(payment: Payment, error: unknown): never {
     this.logger.error(`payment ${payment.id}: not sent, storage failed (${(error as Error).message})`);
-    this.abandon(payment, null, 0);
+    this.unrecorded.reverse(payment, null);
     throw new UpstreamUnavailableError(payment.tranId);
-  }
-
-  /**
-   * Queues the timeout reversal of a payment whose outcome could not be
-   * recorded, retrying with capped backoff while storage is down. If the hub
-   * stops first, the payment is still SENDING in storage, and start-up (or
-   * another instance) reverses it like any payment left in flight (docs/protocol.md §10).
-   * A write reported as failed may have committed: an approval recorded that
-   * way, not yet settled, is reversed too, since the retailer was told "failed".
-   */
-  private abandon(payment: Payment, upstream: JsonObject | null, attempt: number): void {
-    this.abandonTimers.delete(payment.id);
-    if (this.stopping) return;
-    const retry = (error: unknown) => {
-      if (this.stopping) return;
-      const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
-      this.logger.warn(
-        `payment ${payment.id}: reversal not stored yet (${(error as Error).message}); retry in ${delayMs} ms`,
-      );
-      const timer = this.clock.setTimer(() => this.abandon(payment, upstream, attempt + 1), delayMs);
-      this.abandonTimers.set(payment.id, timer);
-    };
-    const stored = this.db.transaction(async (tx) => {
-      const now = this.clock.now();
-      await this.qrCodes.lock(tx, payment.tranId);
-      const current = await this.payments.find(payment.id, tx);
-      if (current?.state === 'SENDING') {
-        await this.markUnknown(tx, current, upstream, now);
-      } else if (current?.state === 'APPROVED' && current.settlement === 'NONE') {
-        if (await this.payments.settle(tx, payment.id, 'REVERSED', now)) {
-          await this.queueReversal(tx, { ...current, settlement: 'REVERSED' }, 'TIMEOUT', now);
-        }
-      } else if (current?.state === 'APPROVED' && current.settlement === 'CONFIRMED') {
-        this.logger.error(`payment ${payment.id}: answered 503 but approved and confirmed; left for an operator`);
-      }
-    });
-    stored.then(() => this.forwarder.wake(), retry);
   }
 
   /** docs/protocol.md §10: upstream calls in flight finish (each within its partner timeout) before the hub stops. */
   async beforeApplicationShutdown(): Promise<void> {
     while (this.routing.size > 0) await Promise.all([...this.routing]);
-    this.stopping = true;
-    for (const timer of this.abandonTimers.values()) this.clock.clearTimer(timer);
-    this.abandonTimers.clear();
+    this.unrecorded.stop();
   }
 
   /** The accepted scan of a payment released by another instance (or none: routed by the retailer's choice). */
@@ -196,42 +147,13 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   ): Promise<PaymentResponse> {
     const now = this.clock.now();
     const response = buildPaymentResponse(retailer, body, partner, approved, new Date(now).toISOString(), this.hub);
-    let reverse = false;
-    const won = await this.db.transaction(async (tx) => {
-      const changes: Partial<Payment> = {
-        state: 'APPROVED',
-        approvedAmount: approved,
-        upstreamRequest: masked(upstream),
-        upstreamResponse: body,
-        updatedAt: now,
-      };
-      if (partnerRef !== undefined) changes.partnerRef = partnerRef;
-      // The code first, then the payment: the lock order of every transaction about a code.
-      await this.qrCodes.lock(tx, payment.tranId);
-      // The row as our update left it: a reversal that committed first is seen here,
-      // one that comes later finds the payment APPROVED and is forwarded as usual.
-      const updated = await this.payments.transitionReadingReversal(tx, payment.id, 'SENDING', changes);
-      if (!updated) return false;
-      await this.qrCodes.markPaid(tx, payment.tranId, payment.id);
-      reverse = updated.reversalRequested;
-      if (reverse) {
-        // docs/protocol.md §7: the retailer reversed while the payment was in flight — reverse the approval now.
-        await this.payments.update(tx, payment.id, { settlement: 'REVERSED' });
-        // Forwarded with the retailer's reason (TIMEOUT when its POS gave up first), linked to its advice.
-        const asked = await this.advices.acceptedReversalOf(tx, payment.id);
-        const reason = asked?.body?.reversalReason;
-        await this.queueReversal(
-          tx,
-          { ...payment, ...changes, settlement: 'REVERSED' },
-          typeof reason === 'string' ? reason : 'CANCELLED',
-          now,
-          asked?.id ?? null,
-        );
-      }
-      return true;
+    const won = await this.lifecycle.approve(payment, {
+      approvedAmount: approved,
+      upstreamRequest: masked(upstream),
+      upstreamResponse: body,
+      partnerRef,
     });
     if (!won) throw new UpstreamUnavailableError(payment.tranId);
-    if (reverse) this.forwarder.wake();
     return response;
   }
 
@@ -242,16 +164,11 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   ): Promise<never> {
     const error = outcome.error;
     const errorType = isErrorType(error.errorType) ? error.errorType : ErrorType.DECLINED_BY_PARTNER;
-    const now = this.clock.now();
-    await this.db.transaction((tx) =>
-      this.payments.transition(tx, payment.id, 'SENDING', {
-        state: 'DECLINED',
-        upstreamRequest: masked(upstream),
-        error: { ...error },
-        ...(outcome.partnerRef !== undefined && { partnerRef: outcome.partnerRef }),
-        updatedAt: now,
-      }),
-    );
+    await this.lifecycle.decline(payment, {
+      upstreamRequest: masked(upstream),
+      error: { ...error },
+      ...(outcome.partnerRef !== undefined && { partnerRef: outcome.partnerRef }),
+    });
     throw new PartnerDeclinedError(errorType, error.errorMessage || 'Declined by partner', {
       tranId: payment.tranId,
       providerErrorCode: error.providerErrorCode,
@@ -267,9 +184,11 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     outcome: PayOutcome,
     timeoutMs: number | undefined,
   ): Promise<never> {
-    const now = this.clock.now();
-    const queued = await this.db.transaction((tx) => this.markUnknown(tx, payment, upstream, now, outcome.partnerRef));
-    this.forwarder.wake();
+    const changes = {
+      upstreamRequest: masked(upstream),
+      ...(outcome.partnerRef !== undefined && { partnerRef: outcome.partnerRef }),
+    };
+    const queued = await this.db.transaction((tx) => this.lifecycle.markUnknown(tx, payment, changes));
     // The operator's first question: which partner, why, after how long, and what the hub did about it.
     const why = outcome.kind === 'unknown' ? outcome.reason : 'approval unreadable';
     this.logger.warn(
@@ -279,72 +198,17 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     throw new UpstreamUnavailableError(payment.tranId);
   }
 
-  /**
-   * A payment in flight whose outcome the hub does not know (docs/protocol.md §5.5, §10):
-   * SENDING → UNKNOWN with its timeout reversal queued, in the caller's
-   * transaction; false when it was no longer SENDING.
-   * @param upstream what was sent, kept (masked) on the payment; null if nothing was
-   * @param partnerRef the partner's reference, when even an unknown outcome carried one
-   */
-  async markUnknown(
-    tx: Tx,
-    payment: Payment,
-    upstream: JsonObject | null,
-    now: number,
-    partnerRef?: string,
-  ): Promise<boolean> {
-    const changes: Partial<Payment> = { state: 'UNKNOWN', updatedAt: now };
-    if (upstream) changes.upstreamRequest = masked(upstream);
-    if (partnerRef !== undefined) changes.partnerRef = partnerRef;
-    if (!(await this.payments.transition(tx, payment.id, 'SENDING', changes))) return false;
-    await this.queueReversal(tx, { ...payment, ...changes }, 'TIMEOUT', now);
-    return true;
-  }
-
-  /**
-   * Queues the hub's own reversal of a payment (timeout), or the retailer's
-   * reversal that arrived while the payment was in flight (`sourceAdviceId`).
-   */
-  private async queueReversal(
-    tx: Tx,
-    payment: Payment,
-    reason: string,
-    now: number,
-    sourceAdviceId: string | null = null,
-  ): Promise<void> {
-    await this.outbox.queueAdvice(
-      tx,
-      {
-        paymentId: payment.id,
-        partnerId: payment.partnerId ?? '',
-        kind: 'REVERSAL',
-        sourceAdviceId,
-        build: (id) =>
-          buildUpstreamAdvice('REVERSAL', payment, id, new Date(now).toISOString(), this.hub, {
-            reversalReason: reason,
-          }),
-        // One reversal per payment: the first reason to reverse it is the one sent.
-        unlessQueued: true,
-      },
-      now,
-    );
-  }
-
   /** docs/protocol.md §5.5: an answer after the hub gave up is recorded for reconciliation and changes nothing. */
   private async recordLate(payment: Payment, answer: LateAnswer): Promise<void> {
     this.logger.warn(`late partner answer for payment ${payment.id} (HTTP ${answer.status}); recorded, no change`);
     try {
       // The late answer's reference is kept for the timeout reversal still to be delivered.
-      await this.db.run((tx) =>
-        this.payments.update(tx, payment.id, {
-          lateResponse: {
-            status: answer.status ?? null,
-            body: answer.body,
-            receivedAt: new Date(answer.receivedAt).toISOString(),
-          },
-          ...(answer.partnerRef !== undefined && { partnerRef: answer.partnerRef }),
-        }),
-      );
+      const lateResponse = {
+        status: answer.status ?? null,
+        body: answer.body,
+        receivedAt: new Date(answer.receivedAt).toISOString(),
+      };
+      await this.lifecycle.recordLateAnswer(payment, lateResponse, answer.partnerRef);
       await this.audit.record({
         direction: 'LATE',
         operation: 'pay',
@@ -359,45 +223,4 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       this.logger.error(`could not record late answer for ${payment.id}: ${(error as Error).message}`);
     }
   }
-
-  private auditCall(payment: Payment, upstream: JsonObject, outcome: PayOutcome, sentAt: number): Promise<void> {
-    return this.audit.record({
-      direction: 'OUT',
-      operation: 'pay',
-      messageId: payment.upstreamId,
-      tranId: payment.tranId,
-      institutionId: payment.partnerId,
-      httpStatus: outcome.status ?? null,
-      outcome: outcome.kind === 'unknown' ? `unknown: ${outcome.reason}` : outcome.kind,
-      requestBody: upstream,
-      responseBody: outcome.kind === 'successful' ? outcome.body : outcome.kind === 'failed' ? outcome.error : null,
-      durationMs: this.clock.now() - sentAt,
-    });
-  }
-}
-
-/**
- * What the partner approved, or null when its approval makes no sense (a
- * different currency, more than asked): then money may have moved in a way we
- * cannot account for, so the hub treats it as unknown and reverses.
- */
-function approvedAmount(body: JsonObject | null, payment: Payment): number | null {
-  const amounts = body?.amounts as { approvedAmount?: { amount?: unknown; currency?: unknown } } | undefined;
-  const approved = amounts?.approvedAmount;
-  if (!approved) return payment.amount;
-  if (typeof approved.amount !== 'number' || !Number.isSafeInteger(approved.amount) || approved.amount < 0) return null;
-  if (approved.currency !== payment.currency || approved.amount > payment.amount) return null;
-  return approved.amount;
-}
-
-function scanPartnerName(body: JsonObject | null): string {
-  const partner = body?.partner as { name?: unknown } | undefined;
-  return typeof partner?.name === 'string' ? partner.name : '';
-}
-
-/** The stored copy of what we sent upstream never keeps the partner's token. */
-function masked(upstream: JsonObject): JsonObject {
-  const copy = { ...upstream };
-  if (copy.partnerPaymentToken) copy.partnerPaymentToken = '***';
-  return copy;
 }

@@ -13,17 +13,18 @@ import { AdvicesRepository } from '@app/advices/advices.repository';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
-import { Payment } from './payment.entity';
+import { Payment } from '@app/lifecycle/payment.entity';
 import {
   AlreadyReversedError,
   NoScanReceivedError,
   ShuttingDownError,
   TooManyHeldPaymentsError,
 } from './payment-errors';
+import { PaymentLifecycle } from '@app/lifecycle/payment-lifecycle';
 import { PaymentRouter } from './payment-router.service';
-import { PaymentsRepository } from './payments.repository';
-import { ScanWaiter, WaitResult } from './scan-waiter.service';
-import { withoutUndefined } from './upstream-messages';
+import { PaymentsRepository } from '@app/lifecycle/payments.repository';
+import { ScanWaiter, WaitResult } from '@app/lifecycle/scan-waiter.service';
+import { withoutUndefined } from '@app/lifecycle/upstream-messages';
 
 /**
  * `pay` (docs/protocol.md §5): checks the payment against its QR code, stores it, holds
@@ -44,6 +45,7 @@ export class PaymentsService {
     private readonly instance: HubInstanceService,
     private readonly waiter: ScanWaiter,
     private readonly router: PaymentRouter,
+    private readonly lifecycle: PaymentLifecycle,
   ) {}
 
   /**
@@ -67,13 +69,13 @@ export class PaymentsService {
     if (payment.state !== 'WAITING_SCAN') {
       this.waiter.end(payment.id, 'scanned');
       const direct = payment;
-      return this.router.settling(() => this.router.route(direct));
+      return this.router.send(() => Promise.resolve(direct));
     }
     onDisconnect(() => this.waiter.end(payment.id, 'disconnected'));
     const result = await waiting;
     // From here on shutdown waits for it: a scan may have claimed it as the hub began to stop.
     const held = payment;
-    return this.router.settling(async () => this.router.route(await this.awaitScan(held, result), result.scan));
+    return this.router.send(() => this.awaitScan(held, result), result.scan);
   }
 
   /** Checks and stores the payment (docs/protocol.md §5.1–5.3) in one transaction. */
@@ -96,7 +98,7 @@ export class PaymentsService {
         const payment = this.newPayment(request, now);
         await this.matchWithoutWaiting(tx, payment, request, now);
         if (payment.state === 'WAITING_SCAN') await this.checkHeldLimit(tx, payment);
-        await this.payments.insert(tx, payment);
+        await this.lifecycle.admit(tx, payment);
         return payment;
       });
     } catch (error) {
@@ -197,11 +199,8 @@ export class PaymentsService {
       return { ...payment, state: 'SENDING', partnerId, upstreamId, waitDeadline: null };
     }
     if (end !== 'scanned') {
-      const state = end === 'timeout' ? 'NO_SCAN' : 'CLOSED';
-      const now = this.clock.now();
-      const closed = await this.db.transaction((tx) =>
-        this.payments.transition(tx, payment.id, 'WAITING_SCAN', { state, updatedAt: now, waitDeadline: null }),
-      );
+      const why = end === 'timeout' ? 'timeout' : 'closed';
+      const closed = await this.db.transaction((tx) => this.lifecycle.endWait(tx, payment, why));
       if (closed)
         throw end === 'shutdown' ? new ShuttingDownError(payment.tranId) : new NoScanReceivedError(payment.tranId);
     }

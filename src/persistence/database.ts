@@ -16,13 +16,35 @@ export interface Tx {
   readonly [unitOfWork]: true;
 }
 
-/** The EntityManager behind a unit of work: for repositories and the storage layer only (lint-enforced). */
-export function managerOf(tx: Tx): EntityManager {
-  return tx as unknown as EntityManager;
+/** What a `Tx` is inside: the manager, and what to do once the work has committed. */
+class UnitOfWork {
+  hooks: Array<() => void> | null = null;
+
+  constructor(readonly em: EntityManager) {}
+
+  committed(): void {
+    for (const hook of this.hooks ?? []) hook();
+  }
 }
 
-/** The unit of work of an EntityManager the storage layer already holds (migrations, the data source's own). */
-export const asTx = (em: EntityManager): Tx => em as unknown as Tx;
+/** The EntityManager behind a unit of work: for repositories and the storage layer only (lint-enforced). */
+export function managerOf(tx: Tx): EntityManager {
+  return (tx as unknown as UnitOfWork).em;
+}
+
+/** A unit of work over an EntityManager the storage layer already holds (migrations, tests of storage). */
+export const asTx = (em: EntityManager): Tx => new UnitOfWork(em) as unknown as Tx;
+
+/**
+ * Runs `hook` once the unit of work has committed (never if it rolls back):
+ * in-process effects of what it wrote, such as waking the forwarder for an
+ * advice it queued or releasing a payment's wait, which must not run before
+ * the rows they announce can be read.
+ */
+export function afterCommit(tx: Tx, hook: () => void): void {
+  const unit = tx as unknown as UnitOfWork;
+  (unit.hooks ??= []).push(hook);
+}
 
 /** What a SQLite file's hub holds besides the connection: the file's lock and its checkpoint thread. */
 export interface SqliteFileResources {
@@ -53,16 +75,23 @@ export class Database {
     return this.sqliteLock === null;
   }
 
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const unit = (em: EntityManager) => work(asTx(em));
-    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => this.dataSource.transaction(unit));
-    return this.dataSource.transaction(unit);
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    let unit: UnitOfWork | undefined;
+    const inTransaction = (em: EntityManager) => work((unit = new UnitOfWork(em)) as unknown as Tx);
+    const result = await (this.sqliteLock
+      ? this.sqliteLock.runExclusive(() => this.dataSource.transaction(inTransaction))
+      : this.dataSource.transaction(inTransaction));
+    unit?.committed();
+    return result;
   }
 
   /** A read or a single statement: no explicit transaction, still serialised on SQLite. */
-  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    if (this.sqliteLock) return this.sqliteLock.runExclusive(() => work(asTx(this.dataSource.manager)));
-    return work(asTx(this.dataSource.manager));
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const unit = new UnitOfWork(this.dataSource.manager);
+    const tx = unit as unknown as Tx;
+    const result = await (this.sqliteLock ? this.sqliteLock.runExclusive(() => work(tx)) : work(tx));
+    unit.committed();
+    return result;
   }
 
   async close(): Promise<void> {

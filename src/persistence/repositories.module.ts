@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AdvicesRepository } from '@app/advices/advices.repository';
-import { PaymentsRepository } from '@app/payments/payments.repository';
+import { PaymentsRepository } from '@app/lifecycle/payments.repository';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
 

@@ -13,16 +13,15 @@ import {
 import { HubInstanceService } from '@app/instances/hub-instance.service';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { Database, isUniqueViolation, type Tx } from '@app/persistence/database';
-import { PaymentsRepository } from '@app/payments/payments.repository';
-import { ScanSignal } from '@app/payments/scan-signal.service';
-import type { ClaimedScan } from '@app/payments/scan-waiter.service';
-import { withoutUndefined } from '@app/payments/upstream-messages';
+import { PaymentsRepository } from '@app/lifecycle/payments.repository';
+import { PaymentLifecycle } from '@app/lifecycle/payment-lifecycle';
+import type { ClaimedScan } from '@app/lifecycle/scan-waiter.service';
+import { withoutUndefined } from '@app/lifecycle/upstream-messages';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { Scan, ScanStatus } from './scan.entity';
 import { ScansRepository } from './scans.repository';
 
 type Verdict = 'matched' | 'early' | 'no-payment' | 'already-scanned' | 'holder-gone';
-type Match = [Verdict, string | null, ClaimedScan?];
 
 /**
  * `notifyScan` (docs/protocol.md §6): links the partner's scan to the payment waiting for
@@ -39,7 +38,7 @@ export class ScansService {
     private readonly qrCodes: QrCodesRepository,
     private readonly partners: PartnerRegistry,
     private readonly instances: HubInstanceService,
-    private readonly signal: ScanSignal,
+    private readonly lifecycle: PaymentLifecycle,
   ) {}
 
   async notify(scan: ScanNotificationDto): Promise<void> {
@@ -58,10 +57,9 @@ export class ScansService {
     }
     const alive = await this.instances.aliveIds();
     let verdict: Verdict;
-    let paymentId: string | null = null;
-    let claimed: ClaimedScan | undefined;
     try {
-      [verdict, paymentId, claimed] = await this.db.transaction((tx) => this.match(tx, scan, alive, now));
+      // An accepted scan releases its payment's wait once this commits (PaymentLifecycle.claimForScan).
+      verdict = await this.db.transaction((tx) => this.match(tx, scan, alive, now));
     } catch (error) {
       // Two scans racing for one payment, or two early scans: the first wins (docs/protocol.md §6).
       if (isUniqueViolation(error)) throw new DuplicateRecordError('Duplicate scan', { tranId: scan.tranId });
@@ -69,8 +67,6 @@ export class ScansService {
     }
     switch (verdict) {
       case 'matched':
-        this.signal.released(paymentId!, claimed!);
-        return;
       case 'early':
         return;
       case 'already-scanned':
@@ -86,10 +82,10 @@ export class ScansService {
    * the code has its scan; a payment that ended without one (no scan in time,
    * closed) leaves the code free for the next payment's scan.
    */
-  private async match(tx: Tx, scan: ScanNotificationDto, alive: Set<string>, now: number): Promise<Match> {
-    const decline = async (verdict: Verdict, paymentId: string | null): Promise<Match> => {
+  private async match(tx: Tx, scan: ScanNotificationDto, alive: Set<string>, now: number): Promise<Verdict> {
+    const decline = async (verdict: Verdict, paymentId: string | null): Promise<Verdict> => {
       await this.scans.insert(tx, this.row(scan, 'DECLINED', paymentId, now));
-      return [verdict, paymentId];
+      return verdict;
     };
     // A pay deciding about this code at this moment waits, or is seen (see QrCodesRepository.lock).
     await this.qrCodes.lock(tx, scan.tranId);
@@ -107,31 +103,26 @@ export class ScansService {
       if (await this.scans.earlySince(tx, scan.tranId, now - grace)) return decline('already-scanned', null);
       await this.scans.expireEarly(tx, scan.tranId, now - grace);
       await this.scans.insert(tx, this.row(scan, 'EARLY', null, now));
-      return ['early', null];
+      return 'early';
     }
     if (!alive.has(latest.instanceId)) {
       // docs/protocol.md §10: the instance holding the retailer's request is gone, so is the retailer.
-      await this.payments.transition(tx, latest.id, 'WAITING_SCAN', { state: 'CLOSED', updatedAt: now });
+      await this.lifecycle.endWait(tx, latest, 'closed');
       return decline('holder-gone', latest.id);
     }
-    const upstreamId = randomUUID();
-    const claimed = await this.payments.transition(tx, latest.id, 'WAITING_SCAN', {
-      state: 'SENDING',
+    const claim: ClaimedScan = {
       partnerId: scan.partner.id,
-      upstreamId,
-      waitDeadline: null,
-      updatedAt: now,
-    });
-    if (!claimed) {
+      upstreamId: randomUUID(),
+      partnerName: typeof scan.partner.name === 'string' ? scan.partner.name : '',
+      partnerPaymentToken: scan.partnerPaymentToken ?? null,
+    };
+    if (!(await this.lifecycle.claimForScan(tx, latest, claim))) {
       // Another scan claimed it a moment ago (or its wait just ended).
       const current = await this.payments.find(latest.id, tx);
       return decline(current?.state === 'SENDING' ? 'already-scanned' : 'no-payment', latest.id);
     }
     await this.scans.insert(tx, this.row(scan, 'ACCEPTED', latest.id, now));
-    await this.signal.announce(tx, latest.id);
-    const partnerName = typeof scan.partner.name === 'string' ? scan.partner.name : '';
-    const partnerPaymentToken = scan.partnerPaymentToken ?? null;
-    return ['matched', latest.id, { partnerId: scan.partner.id, upstreamId, partnerName, partnerPaymentToken }];
+    return 'matched';
   }
 
   private async store(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Advice } from '@app/advices/advice.entity';
-import { Payment } from '@app/payments/payment.entity';
+import { Payment } from '@app/lifecycle/payment.entity';
 import { LateAnswerEvent, PayOutcome, QrHubClient, QrHubClientOptions, silentLogger } from '@qr-hub/client';
 import { RETAILER } from '../factories/hub-config.factory';
 import { aCreateQrCodeRequest, aPaymentRequest } from '../factories/messages.factory';

@@ -4,7 +4,7 @@ import { OTHER_RETAILER, RETAILER, WALLET } from '../factories/hub-config.factor
 import { aPaymentRequest, aScanNotification, Overrides } from '../factories/messages.factory';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import { Database } from '@app/persistence/database';
-import { PaymentsRepository } from '@app/payments/payments.repository';
+import { PaymentsRepository } from '@app/lifecycle/payments.repository';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -395,12 +395,12 @@ describe('pay (docs/protocol.md §5)', () => {
       const body = aPay(tranId, 2810);
       const payments = hub.app.get(PaymentsRepository);
       const qrCodes = hub.app.get(QrCodesRepository);
-      const transition = payments.transitionReadingReversal.bind(payments);
+      const transition = payments.moveReadingReversal.bind(payments);
       const lock = qrCodes.lock.bind(qrCodes);
       let lockFailures = 0;
       // The approval's write fails, and so does the first attempt to store the reversal.
-      jest.spyOn(payments, 'transitionReadingReversal').mockImplementation((em, id, from, changes) => {
-        if (id !== body.id) return transition(em, id, from, changes);
+      jest.spyOn(payments, 'moveReadingReversal').mockImplementation((tx, id, where, changes) => {
+        if (id !== body.id) return transition(tx, id, where, changes);
         lockFailures = 1;
         return Promise.reject(storageDown());
       });
@@ -448,11 +448,11 @@ describe('pay (docs/protocol.md §5)', () => {
       const db = hub.app.get(Database);
       const payments = hub.app.get(PaymentsRepository);
       const transaction = db.transaction.bind(db);
-      const transition = payments.transitionReadingReversal.bind(payments);
+      const transition = payments.moveReadingReversal.bind(payments);
       let failAfterCommit = false;
-      jest.spyOn(payments, 'transitionReadingReversal').mockImplementation((em, id, from, changes) => {
+      jest.spyOn(payments, 'moveReadingReversal').mockImplementation((tx, id, where, changes) => {
         if (id === body.id) failAfterCommit = true;
-        return transition(em, id, from, changes);
+        return transition(tx, id, where, changes);
       });
       jest.spyOn(db, 'transaction').mockImplementation(async (work) => {
         const result = await transaction(work);

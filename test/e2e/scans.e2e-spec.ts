@@ -3,7 +3,7 @@ import { expectErrorDetail } from '../factories/error-detail.matcher';
 import { RETAILER, SANDBOX, WALLET } from '../factories/hub-config.factory';
 import { aPaymentRequest, aScanNotification } from '../factories/messages.factory';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
-import { Payment } from '@app/payments/payment.entity';
+import { Payment } from '@app/lifecycle/payment.entity';
 import { Database, managerOf } from '@app/persistence/database';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { createQr, Post, poster, waitFor } from '../utils/flows';

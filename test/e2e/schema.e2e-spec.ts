@@ -2,7 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { dataSourceOptions } from '@app/persistence/data-source';
 import { MIGRATIONS } from '@app/persistence/migrations';
-import { Payment } from '@app/payments/payment.entity';
+import { Payment } from '@app/lifecycle/payment.entity';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
 /*

@@ -3,7 +3,7 @@ import { Advice } from '@app/advices/advice.entity';
 import { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
 import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { AuditMessage } from '@app/audit/audit-message.entity';
-import { Payment } from '@app/payments/payment.entity';
+import { Payment } from '@app/lifecycle/payment.entity';
 import { Database, managerOf } from '@app/persistence/database';
 import { Scan } from '@app/scans/scan.entity';
 import type { TestApp } from './create-test-app';

@@ -1,12 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
-import { In, Not } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { Clock, TimerHandle } from '@app/clock/clock';
-import { Database, type Tx, managerOf } from '@app/persistence/database';
+import { Database, type Tx } from '@app/persistence/database';
 import { dataSourceOptions } from '@app/persistence/data-source';
-import { Payment } from './payment.entity';
+import { PaymentsRepository } from './payments.repository';
 import { ClaimedScan, ScanWaiter } from './scan-waiter.service';
 
 const CHANNEL = 'qr_hub_scan';
@@ -32,14 +31,15 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     private readonly db: Database,
+    private readonly payments: PaymentsRepository,
     private readonly waiter: ScanWaiter,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
   /** Within the scan's transaction: announce that `paymentId` was scanned. */
-  async announce(tx: Tx, paymentId: string): Promise<void> {
-    if (this.db.isPostgres) await managerOf(tx).query('SELECT pg_notify($1, $2)', [CHANNEL, paymentId]);
+  announce(tx: Tx, paymentId: string): Promise<void> {
+    return this.payments.notifyClaimed(tx, CHANNEL, paymentId);
   }
 
   /** After the scan committed: release a wait held here at once, with what the scan committed. */
@@ -90,10 +90,7 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
     for (let i = 0; i < ids.length; i += POLL_CHUNK) {
       const chunk = ids.slice(i, i + POLL_CHUNK);
       try {
-        const moved = await this.db.run((tx) =>
-          managerOf(tx).find(Payment, { select: { id: true }, where: { id: In(chunk), state: Not('WAITING_SCAN') } }),
-        );
-        for (const p of moved) this.waiter.end(p.id, 'scanned');
+        for (const id of await this.payments.noLongerWaiting(chunk)) this.waiter.end(id, 'scanned');
       } catch (error) {
         this.logger.warn(`scan poll failed: ${(error as Error).message}`);
         return;

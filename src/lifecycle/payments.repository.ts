@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Database, type Tx } from '@app/persistence/database';
 import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
-import { Payment, PaymentState, Settlement } from './payment.entity';
+import { Payment, PaymentState } from './payment.entity';
 
 /** States in which a payment still holds its QR code (one at a time per tranId). */
 export const ACTIVE_STATES: PaymentState[] = ['WAITING_SCAN', 'SENDING'];
@@ -62,39 +62,54 @@ export class PaymentsRepository {
   }
 
   /**
-   * Moves a payment from one state to another only if it is still in `from`;
-   * returns whether this caller won.
+   * Applies `changes` to the payment only if it still matches `where` (its
+   * lifecycle phases, see payment-states.ts); returns whether this caller won.
    */
-  async transition(
-    tx: Tx,
-    id: string,
-    from: PaymentState | PaymentState[],
-    changes: Partial<Payment>,
-  ): Promise<boolean> {
-    const states = Array.isArray(from) ? from : [from];
-    return (
-      (await payments.update(tx, changes, `id = ? AND state IN ${placeholders(states.length)}`, [id, ...states])) > 0
-    );
+  async move(tx: Tx, id: string, where: string, changes: Partial<Payment>): Promise<boolean> {
+    return (await payments.update(tx, changes, `id = ? AND ${where}`, [id])) > 0;
   }
 
   /**
-   * As `transition`, returning whether a reversal was requested as the row
-   * stands after this update (null when another writer won).
+   * As `move`, returning whether a reversal was requested as the row stands
+   * after this update (null when another writer won).
    */
-  async transitionReadingReversal(
+  async moveReadingReversal(
     tx: Tx,
     id: string,
-    from: PaymentState,
+    where: string,
     changes: Partial<Payment>,
   ): Promise<{ reversalRequested: boolean } | null> {
-    const rows = await payments.updateReturning(tx, changes, 'id = ? AND state = ?', [id, from], ['reversalRequested']);
+    const rows = await payments.updateReturning(tx, changes, `id = ? AND ${where}`, [id], ['reversalRequested']);
     return rows[0] ?? null;
   }
 
-  /** Records the retailer's settlement of an approved payment, once: false if it was already settled. */
-  async settle(tx: Tx, id: string, settlement: Settlement, now: number): Promise<boolean> {
-    const where = "id = ? AND state = 'APPROVED' AND settlement = 'NONE'";
-    return (await payments.update(tx, { settlement, updatedAt: now }, where, [id])) > 0;
+  /**
+   * The retailer's reversal accepted while the payment was in flight: its id
+   * and reason (read from the advices table by SQL, as the outbox reads payments).
+   */
+  async acceptedReversal(tx: Tx, paymentId: string): Promise<{ id: string; reason: string | null } | null> {
+    const sql =
+      "SELECT id, body FROM advices WHERE payment_id = ? AND kind = 'REVERSAL' AND answer_status = 202 ORDER BY created_at LIMIT 1";
+    const { rows } = await execute(tx, sql, [paymentId]);
+    const row = rows[0] as { id: string; body: unknown } | undefined;
+    if (!row) return null;
+    const body = (typeof row.body === 'string' ? JSON.parse(row.body) : row.body) as {
+      reversalReason?: unknown;
+    } | null;
+    return { id: row.id, reason: typeof body?.reversalReason === 'string' ? body.reversalReason : null };
+  }
+
+  /** Within a scan's transaction on PostgreSQL: tells every instance the payment was claimed (see ScanSignal). */
+  async notifyClaimed(tx: Tx, channel: string, paymentId: string): Promise<void> {
+    if (this.db.isPostgres) await execute(tx, 'SELECT pg_notify(?, ?)', [channel, paymentId]);
+  }
+
+  /** Of these payment ids, the ones no longer waiting for their scan. */
+  async noLongerWaiting(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const sql = `SELECT id FROM payments WHERE id IN ${placeholders(ids.length)} AND state <> 'WAITING_SCAN'`;
+    const { rows } = await this.db.run((tx) => execute(tx, sql, ids));
+    return rows.map((r) => String(r.id));
   }
 
   async update(tx: Tx, id: string, changes: Partial<Payment>): Promise<void> {

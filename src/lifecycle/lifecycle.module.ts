@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { OutboxModule } from '@app/outbox/outbox.module';
+import { PaymentLifecycle } from './payment-lifecycle';
+import { ScanSignal } from './scan-signal.service';
+import { ScanWaiter } from './scan-waiter.service';
+
+/**
+ * The payment lifecycle (docs/payment-states.md): its state machine, the
+ * waits for scans it releases, and the signal that releases them across
+ * instances. Payments, scans, advices and recovery move payments only through it.
+ */
+@Module({
+  imports: [OutboxModule],
+  providers: [PaymentLifecycle, ScanWaiter, ScanSignal],
+  exports: [PaymentLifecycle, ScanWaiter],
+})
+export class LifecycleModule {}
