@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { Advice } from '@app/advices/advice.entity';
 import { DeliveryAttempt } from '@app/outbox/delivery-attempt.entity';
 import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { AuditMessage } from '@app/audit/audit-message.entity';
-import { Database, insertRow, type Tx, managerOf } from '@app/persistence/database';
+import { Database, type Tx } from '@app/persistence/database';
+import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
 import { Payment } from '@app/lifecycle/payment.entity';
 import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { Scan } from '@app/scans/scan.entity';
 import { MatchKind } from './admin-views';
 import { TransactionRecords } from './timeline';
+
+const qrCodes = new SqlTable(QrCode);
+const payments = new SqlTable(Payment);
+const scans = new SqlTable(Scan);
+const advices = new SqlTable(Advice);
+const outbox = new SqlTable(OutboxEntry);
+const attempts = new SqlTable(DeliveryAttempt);
+const auditMessages = new SqlTable(AuditMessage);
 
 /**
  * A tranId's inbound audit rows are a few dozen; the cap keeps a caller who
@@ -34,83 +42,85 @@ export class AdminRepository {
   /** The tranId an id of any kind belongs to, trying the cheapest, most likely matches first. */
   locate(q: string): Promise<{ tranId: string; matchedBy: MatchKind } | null> {
     return this.db.run(async (tx) => {
-      const byTranId = await managerOf(tx).findOne(QrCode, { where: { tranId: q }, select: { tranId: true } });
-      if (byTranId) return { tranId: q, matchedBy: 'tranId' };
-      const qr = await managerOf(tx).findOne(QrCode, { where: { requestId: q }, select: { tranId: true } });
-      if (qr) return { tranId: qr.tranId, matchedBy: 'qrRequestId' };
-      const payment = await managerOf(tx).findOne(Payment, {
-        where: [{ id: q }, { upstreamId: q }],
-        select: { tranId: true, id: true },
-      });
-      if (payment) return { tranId: payment.tranId, matchedBy: payment.id === q ? 'paymentId' : 'upstreamId' };
-      const scan = await managerOf(tx).findOne(Scan, { where: { id: q }, select: { tranId: true } });
-      if (scan) return { tranId: scan.tranId, matchedBy: 'scanId' };
-      const advice = await managerOf(tx).findOneBy(Advice, { id: q });
+      if (await qrCodes.exists(tx, 'tran_id = ?', [q])) return { tranId: q, matchedBy: 'tranId' };
+      const qr = await tranIdOf(tx, 'SELECT tran_id FROM qr_codes WHERE request_id = ? LIMIT 1', [q]);
+      if (qr) return { tranId: qr, matchedBy: 'qrRequestId' };
+      const payment = await execute(tx, 'SELECT tran_id, id FROM payments WHERE id = ? OR upstream_id = ? LIMIT 1', [
+        q,
+        q,
+      ]);
+      const paid = payment.rows[0] as { tran_id: string; id: string } | undefined;
+      if (paid) return { tranId: paid.tran_id, matchedBy: paid.id === q ? 'paymentId' : 'upstreamId' };
+      const scan = await tranIdOf(tx, 'SELECT tran_id FROM scans WHERE id = ? LIMIT 1', [q]);
+      if (scan) return { tranId: scan, matchedBy: 'scanId' };
+      const advice = await advices.one(tx, 'id = ?', [q]);
       const adviceTranId = advice && (await this.adviceTranId(tx, advice));
       if (adviceTranId) return { tranId: adviceTranId, matchedBy: 'adviceId' };
-      const entry = await managerOf(tx).findOne(OutboxEntry, { where: { id: q }, select: { paymentId: true } });
-      const entryPayment =
-        entry && (await managerOf(tx).findOne(Payment, { where: { id: entry.paymentId }, select: { tranId: true } }));
-      if (entryPayment) return { tranId: entryPayment.tranId, matchedBy: 'outboxId' };
+      const entryPayment = await tranIdOf(
+        tx,
+        'SELECT p.tran_id FROM outbox o JOIN payments p ON p.id = o.payment_id WHERE o.id = ? LIMIT 1',
+        [q],
+      );
+      if (entryPayment) return { tranId: entryPayment, matchedBy: 'outboxId' };
       // A refused message left only its audit row; a scan for an unknown code only its scan row.
-      const audited = await managerOf(tx)
-        .createQueryBuilder(AuditMessage, 'a')
-        .select('a.tran_id', 'tranId')
-        .where('(a.message_id = :q OR a.tran_id = :q) AND a.tran_id IS NOT NULL', { q })
-        .orderBy('a.seq', 'ASC')
-        .limit(1)
-        .getRawOne<{ tranId: string }>();
-      if (audited) return { tranId: audited.tranId, matchedBy: audited.tranId === q ? 'tranId' : 'messageId' };
-      const scanned = await managerOf(tx).findOne(Scan, { where: { tranId: q }, select: { tranId: true } });
-      return scanned ? { tranId: q, matchedBy: 'tranId' } : null;
+      const audited = await tranIdOf(
+        tx,
+        'SELECT tran_id FROM audit_messages WHERE (message_id = ? OR tran_id = ?) AND tran_id IS NOT NULL ORDER BY seq ASC LIMIT 1',
+        [q, q],
+      );
+      if (audited) return { tranId: audited, matchedBy: audited === q ? 'tranId' : 'messageId' };
+      return (await scans.exists(tx, 'tran_id = ?', [q])) ? { tranId: q, matchedBy: 'tranId' } : null;
     });
   }
 
   /** Every record of one tranId: the timeline's raw material. */
   records(tranId: string): Promise<TransactionRecords> {
     return this.db.run(async (tx) => {
-      const qrCode = await managerOf(tx).findOneBy(QrCode, { tranId });
-      const payments = await managerOf(tx).find(Payment, { where: { tranId }, order: { createdAt: 'ASC' } });
-      const scans = await managerOf(tx).find(Scan, { where: { tranId }, order: { createdAt: 'ASC' } });
-      const paymentIds = payments.map((p) => p.id);
+      const qrCode = await qrCodes.one(tx, 'tran_id = ?', [tranId]);
+      const paymentRows = await payments.select(tx, 'tran_id = ?', [tranId], 'ORDER BY created_at ASC');
+      const scanRows = await scans.select(tx, 'tran_id = ?', [tranId], 'ORDER BY created_at ASC');
+      const paymentIds = paymentRows.map((p) => p.id);
+      const inList = (ids: string[]) => `IN ${placeholders(ids.length)}`;
       // An advice names its payment by requestId (indexed); payment_id is not, and is the same id.
-      const advices = paymentIds.length
-        ? await managerOf(tx).find(Advice, { where: { requestId: In(paymentIds) }, order: { createdAt: 'ASC' } })
+      const adviceRows = paymentIds.length
+        ? await advices.select(tx, `request_id ${inList(paymentIds)}`, paymentIds, 'ORDER BY created_at ASC')
         : [];
-      const outbox = paymentIds.length
-        ? await managerOf(tx).find(OutboxEntry, { where: { paymentId: In(paymentIds) }, order: { createdAt: 'ASC' } })
+      const outboxRows = paymentIds.length
+        ? await outbox.select(tx, `payment_id ${inList(paymentIds)}`, paymentIds, 'ORDER BY created_at ASC')
         : [];
-      const attempts = outbox.length
-        ? await managerOf(tx).find(DeliveryAttempt, {
-            where: { outboxId: In(outbox.map((o) => o.id)) },
-            order: { seq: 'ASC' },
-          })
+      const outboxIds = outboxRows.map((o) => o.id);
+      const attemptRows = outboxIds.length
+        ? await attempts.select(tx, `outbox_id ${inList(outboxIds)}`, outboxIds, 'ORDER BY seq ASC')
         : [];
       const audit = await this.auditOf(
         tx,
         tranId,
         [
           ...paymentIds,
-          ...payments.flatMap((p) => (p.upstreamId ? [p.upstreamId] : [])),
-          ...advices.map((a) => a.id),
-          ...outbox.map((o) => o.id),
-          ...scans.map((s) => s.id),
+          ...paymentRows.flatMap((p) => (p.upstreamId ? [p.upstreamId] : [])),
+          ...adviceRows.map((a) => a.id),
+          ...outboxIds,
+          ...scanRows.map((s) => s.id),
           ...(qrCode ? [qrCode.requestId] : []),
         ],
         paymentIds,
       );
-      return { qrCode, payments, scans, advices, outbox, attempts, audit };
+      return {
+        qrCode,
+        payments: paymentRows,
+        scans: scanRows,
+        advices: adviceRows,
+        outbox: outboxRows,
+        attempts: attemptRows,
+        audit,
+      };
     });
   }
 
   /** Advices parked for an operator, oldest first. */
   parked(): Promise<OutboxEntry[]> {
     return this.db.run((tx) =>
-      managerOf(tx).find(OutboxEntry, {
-        where: { status: 'PARKED' },
-        order: { createdAt: 'ASC' },
-        take: PARKED_ROWS_MAX,
-      }),
+      outbox.select(tx, "status = 'PARKED'", [PARKED_ROWS_MAX], 'ORDER BY created_at ASC LIMIT ?'),
     );
   }
 
@@ -126,18 +136,13 @@ export class AdminRepository {
     auditRow: (before: OutboxEntry, after: OutboxEntry) => Partial<AuditMessage>,
   ): Promise<ParkedChange> {
     return this.db.transaction(async (tx) => {
-      const before = await managerOf(tx).findOneBy(OutboxEntry, { id });
+      const before = await outbox.one(tx, 'id = ?', [id]);
       if (!before) return { kind: 'missing' };
       if (before.status !== 'PARKED') return { kind: 'not-parked' };
-      const result = await managerOf(tx)
-        .createQueryBuilder()
-        .update(OutboxEntry)
-        .set(changes as Record<string, unknown>)
-        .where("id = :id AND status = 'PARKED'", { id })
-        .execute();
-      if ((result.affected ?? 0) === 0) return { kind: 'not-parked' };
+      const changed = await outbox.update(tx, changes, "id = ? AND status = 'PARKED'", [id]);
+      if (changed === 0) return { kind: 'not-parked' };
       const after = { ...before, ...changes };
-      await insertRow(tx, AuditMessage, auditRow(before, after));
+      await auditMessages.insert(tx, auditRow(before, after) as AuditMessage);
       return { kind: 'changed', entry: after };
     });
   }
@@ -151,34 +156,40 @@ export class AdminRepository {
    * never through an id a body merely named; a caller can send many, so these
    * alone are capped.
    */
-  private async auditOf(tx: Tx, tranId: string, ids: string[], paymentIds: string[]) {
-    const hubRows = ids.length ? '(a.tran_id = :tranId OR a.message_id IN (:...ids))' : 'a.tran_id = :tranId';
-    const answers = paymentIds.length ? "a.operation = 'pay' AND a.message_id IN (:...paymentIds)" : '1 = 0';
-    const params = { tranId, ids, paymentIds };
-    const business = await managerOf(tx)
-      .createQueryBuilder(AuditMessage, 'a')
-      .where(
-        `(a.direction <> 'IN' AND ${hubRows}) OR (a.direction = 'IN' AND a.tran_id = :tranId AND ${answers})`,
-        params,
-      )
-      .getMany();
-    const inbound = await managerOf(tx)
-      .createQueryBuilder(AuditMessage, 'a')
-      .where(`a.direction = 'IN' AND a.tran_id = :tranId AND NOT (${answers})`, params)
-      .orderBy('a.seq', 'ASC')
-      .limit(INBOUND_AUDIT_ROWS_MAX)
-      .getMany();
+  private async auditOf(tx: Tx, tranId: string, ids: string[], paymentIds: string[]): Promise<AuditMessage[]> {
+    const hubRows = ids.length ? `(tran_id = ? OR message_id IN ${placeholders(ids.length)})` : 'tran_id = ?';
+    const hubParams = ids.length ? [tranId, ...ids] : [tranId];
+    const answers = paymentIds.length
+      ? `operation = 'pay' AND message_id IN ${placeholders(paymentIds.length)}`
+      : '1 = 0';
+    const business = await auditMessages.select(
+      tx,
+      `(direction <> 'IN' AND ${hubRows}) OR (direction = 'IN' AND tran_id = ? AND ${answers})`,
+      [...hubParams, tranId, ...paymentIds],
+    );
+    const inbound = await auditMessages.select(
+      tx,
+      `direction = 'IN' AND tran_id = ? AND NOT (${answers})`,
+      [tranId, ...paymentIds, INBOUND_AUDIT_ROWS_MAX],
+      'ORDER BY seq ASC LIMIT ?',
+    );
     return [...business, ...inbound].sort((a, b) => a.seq - b.seq);
   }
 
   private async adviceTranId(tx: Tx, advice: Advice): Promise<string | null> {
-    const payment = await managerOf(tx).findOne(Payment, {
-      where: { id: advice.paymentId ?? advice.requestId },
-      select: { tranId: true },
-    });
-    if (payment) return payment.tranId;
+    const payment = await tranIdOf(tx, 'SELECT tran_id FROM payments WHERE id = ? LIMIT 1', [
+      advice.paymentId ?? advice.requestId,
+    ]);
+    if (payment) return payment;
     // A reversal of an unknown request has no payment; its message may still name the code.
     const tranId = advice.body?.tranId;
     return typeof tranId === 'string' ? tranId : null;
   }
+}
+
+/** The `tran_id` of the first row a lookup returns, or null. */
+async function tranIdOf(tx: Tx, sql: string, params: readonly unknown[]): Promise<string | null> {
+  const { rows } = await execute(tx, sql, params);
+  const tranId = rows[0]?.tran_id;
+  return typeof tranId === 'string' ? tranId : null;
 }

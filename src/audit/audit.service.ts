@@ -4,9 +4,10 @@ import { Clock } from '@app/clock/clock';
 import { boundedBody } from '@app/common/bounded-body';
 import { maskSecrets } from '@app/common/masking';
 import { JsonObject } from '@app/persistence/column-types';
-import { Database, insertRaw, SqlValue, type Tx } from '@app/persistence/database';
+import type { Tx } from '@app/persistence/database';
 import { GroupCommit } from '@app/persistence/group-commit';
 import { AuditDirection, AuditMessage } from './audit-message.entity';
+import { AuditRepository } from './audit.repository';
 
 /** Rows per INSERT: 12 columns × 400 stays far below SQLite's parameter limit. */
 const MAX_BATCH = 400;
@@ -34,7 +35,7 @@ export class AuditService {
   private readonly logger = new Logger(AuditService.name);
 
   constructor(
-    private readonly db: Database,
+    private readonly repo: AuditRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -55,12 +56,12 @@ export class AuditService {
    * payment's lifecycle transition): committed with it or not at all.
    */
   recordWithin(tx: Tx, entry: AuditEntry): Promise<void> {
-    return insertRaw(tx, 'audit_messages', AUDIT_COLUMNS, [auditValues(this.toRow(entry))]);
+    return this.repo.insertWithin(tx, [this.toRow(entry)]);
   }
 
   private async insert(rows: Array<Partial<AuditMessage>>): Promise<void[]> {
     try {
-      await this.db.run((em) => insertRaw(em, 'audit_messages', AUDIT_COLUMNS, rows.map(auditValues)));
+      await this.repo.insertMany(rows);
     } catch (error) {
       this.logger.warn(`audit write of ${rows.length} rows failed: ${(error as Error).message}`);
     }
@@ -103,35 +104,4 @@ function asJson(body: unknown): JsonObject | null {
   const masked: unknown = maskSecrets(body);
   const wrapped = typeof masked === 'object' && !Array.isArray(masked) ? masked : { value: masked };
   return boundedBody(wrapped as JsonObject) as JsonObject;
-}
-
-const AUDIT_COLUMNS = [
-  'direction',
-  'operation',
-  'message_id',
-  'tran_id',
-  'institution_id',
-  'http_status',
-  'outcome',
-  'request_body',
-  'response_body',
-  'duration_ms',
-  'created_at',
-] as const;
-
-function auditValues(r: Partial<AuditMessage>): SqlValue[] {
-  const json = (v: JsonObject | null | undefined) => (v === null || v === undefined ? null : JSON.stringify(v));
-  return [
-    r.direction ?? null,
-    r.operation ?? null,
-    r.messageId ?? null,
-    r.tranId ?? null,
-    r.institutionId ?? null,
-    r.httpStatus ?? null,
-    r.outcome ?? null,
-    json(r.requestBody),
-    json(r.responseBody),
-    r.durationMs ?? null,
-    r.createdAt ?? null,
-  ];
 }

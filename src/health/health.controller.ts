@@ -3,7 +3,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicator
 import { Public } from '@app/auth/auth.decorators';
 import { OutboxStats } from '@app/outbox/outbox-stats';
 import { NotReadyError } from '@app/errors/hub-error';
-import { Database, managerOf } from '@app/persistence/database';
+import { Database } from '@app/persistence/database';
 import { ShutdownState } from './shutdown-state';
 
 const DB_CHECK_TIMEOUT_MS = 2_000;
@@ -47,10 +47,7 @@ export class HealthController {
   private async database(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('database');
     try {
-      await withTimeout(
-        this.db.run((tx) => managerOf(tx).query('SELECT 1')),
-        DB_CHECK_TIMEOUT_MS,
-      );
+      await withTimeout(this.db.ping(), DB_CHECK_TIMEOUT_MS);
       return check.up({ type: this.db.isPostgres ? 'postgres' : 'sqlite' });
     } catch (error) {
       return check.down({ message: (error as Error).message });

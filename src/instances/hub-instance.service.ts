@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { IsNull, MoreThan, Not } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { Clock, TimerHandle } from '@app/clock/clock';
-import { Database, managerOf } from '@app/persistence/database';
-import { HubInstance } from './hub-instance.entity';
+import { Database } from '@app/persistence/database';
+import { HubInstancesRepository } from './hub-instances.repository';
 
 /** How often an instance says it is alive, and when silence means it is gone (docs/protocol.md §10). */
 export const HEARTBEAT_MS = 2_000;
@@ -25,6 +24,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     private readonly db: Database,
+    private readonly instances: HubInstancesRepository,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -32,14 +32,8 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const now = this.clock.now();
-    await this.db.transaction(async (tx) => {
-      // SQLite is one process: this one holds the file's lock (SqliteFileLock), so every earlier instance is gone.
-      if (!this.db.isPostgres) {
-        await managerOf(tx).update(HubInstance, { stoppedAt: IsNull() }, { stoppedAt: now });
-      }
-      await managerOf(tx).insert(HubInstance, { id: this.id, startedAt: now, heartbeatAt: now, stoppedAt: null });
-    });
+    // SQLite is one process: this one holds the file's lock (SqliteFileLock), so every earlier instance is gone.
+    await this.instances.register(this.id, this.clock.now(), !this.db.isPostgres);
     this.schedule();
   }
 
@@ -53,13 +47,8 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
     const now = this.clock.now();
     if (!fresh && this.alive && now - this.alive.at < 1_000) return this.alive.ids;
     const since = now - STALE_AFTER_MS;
-    const rows = await this.db.run((tx) =>
-      managerOf(tx).find(HubInstance, {
-        select: { id: true },
-        where: { heartbeatAt: MoreThan(since), stoppedAt: IsNull() },
-      }),
-    );
-    this.alive = { ids: new Set(rows.map((r) => r.id).concat(this.id)), at: now };
+    const ids = await this.instances.heartbeatingSince(since);
+    this.alive = { ids: new Set(ids.concat(this.id)), at: now };
     return this.alive.ids;
   }
 
@@ -72,13 +61,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
   async stoppedIds(): Promise<string[]> {
     // A lease lasts at most 30 s: instances stopped longer ago than that hold none.
     const since = this.clock.now() - 60_000;
-    const rows = await this.db.run((tx) =>
-      managerOf(tx).find(HubInstance, {
-        select: { id: true },
-        where: { id: Not(this.id), stoppedAt: MoreThan(since) },
-      }),
-    );
-    return rows.map((r) => r.id);
+    return this.instances.stoppedSince(since, this.id);
   }
 
   private schedule(): void {
@@ -88,7 +71,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
 
   private async beat(): Promise<void> {
     try {
-      await this.db.run((tx) => managerOf(tx).update(HubInstance, { id: this.id }, { heartbeatAt: this.clock.now() }));
+      await this.instances.heartbeat(this.id, this.clock.now());
     } catch (error) {
       this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
     }
@@ -99,7 +82,7 @@ export class HubInstanceService implements OnApplicationBootstrap, BeforeApplica
     this.stopped = true;
     if (this.timer) this.clock.clearTimer(this.timer);
     try {
-      await this.db.run((tx) => managerOf(tx).update(HubInstance, { id: this.id }, { stoppedAt: this.clock.now() }));
+      await this.instances.markStopped(this.id, this.clock.now());
     } catch {
       // The database may already be gone; silence marks us dead soon enough.
     }

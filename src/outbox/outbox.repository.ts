@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JsonObject } from '@app/persistence/column-types';
-import { Database, managerOf, type Tx } from '@app/persistence/database';
+import { Database, type Tx } from '@app/persistence/database';
 import { GroupCommit } from '@app/persistence/group-commit';
 import { execute, placeholders, SqlTable } from '@app/persistence/sql-table';
 import { DeliveryAttempt } from './delivery-attempt.entity';
@@ -32,6 +32,15 @@ interface Settlement {
   owner: string;
   changes: Partial<OutboxEntry>;
   attempt: Omit<DeliveryAttempt, 'seq'>;
+}
+
+/** One partner's share of the queue (see `OutboxRepository.countsPerPartner`). */
+export interface PartnerQueueCounts {
+  partnerId: string;
+  pending: number;
+  parked: number;
+  /** When the oldest pending advice was queued (epoch ms), or null. */
+  oldestPendingAt: number | null;
 }
 
 /** Settlements per transaction; a drain delivers at most `saf.batchSize` at once. */
@@ -142,14 +151,7 @@ export class OutboxRepository {
 
   /** Gives back every lease this instance holds (graceful shutdown, docs/protocol.md §10). */
   async releaseLeases(owner: string): Promise<void> {
-    await this.db.run((tx) =>
-      managerOf(tx)
-        .createQueryBuilder()
-        .update(OutboxEntry)
-        .set({ leaseOwner: null, leaseUntil: null })
-        .where('lease_owner = :owner', { owner })
-        .execute(),
-    );
+    await this.db.run((tx) => outbox.update(tx, { leaseOwner: null, leaseUntil: null }, 'lease_owner = ?', [owner]));
   }
 
   /**
@@ -157,17 +159,10 @@ export class OutboxRepository {
    * advices go out now rather than when the lease runs out. Not for instances
    * that merely went silent: one cut off from the database may still be sending.
    */
-  async releaseLeasesOf(owners: string[]): Promise<number> {
-    if (owners.length === 0) return 0;
-    const result = await this.db.run((tx) =>
-      managerOf(tx)
-        .createQueryBuilder()
-        .update(OutboxEntry)
-        .set({ leaseOwner: null, leaseUntil: null })
-        .where('lease_owner IN (:...owners)', { owners })
-        .execute(),
-    );
-    return result.affected ?? 0;
+  releaseLeasesOf(owners: string[]): Promise<number> {
+    if (owners.length === 0) return Promise.resolve(0);
+    const released = { leaseOwner: null, leaseUntil: null };
+    return this.db.run((tx) => outbox.update(tx, released, `lease_owner IN ${placeholders(owners.length)}`, owners));
   }
 
   /** Soonest time any pending entry falls due, for the worker's next wake-up. */
@@ -177,5 +172,28 @@ export class OutboxRepository {
     );
     const due = rows[0]?.due;
     return due === null || due === undefined ? null : Number(due);
+  }
+
+  /** Per partner with advices still owed: how many are pending and parked, and when the oldest pending one was queued. */
+  async countsPerPartner(): Promise<PartnerQueueCounts[]> {
+    const { rows } = await this.db.run((tx) =>
+      execute(
+        tx,
+        `SELECT partner_id,
+                SUM(CASE WHEN status = 'PENDING' THEN 1 ELSE 0 END) AS pending,
+                SUM(CASE WHEN status = 'PARKED' THEN 1 ELSE 0 END) AS parked,
+                MIN(CASE WHEN status = 'PENDING' THEN created_at END) AS oldest
+           FROM outbox
+          WHERE status IN ('PENDING', 'PARKED')
+          GROUP BY partner_id`,
+        [],
+      ),
+    );
+    return rows.map((r) => ({
+      partnerId: String(r.partner_id),
+      pending: Number(r.pending),
+      parked: Number(r.parked),
+      oldestPendingAt: r.oldest === null || r.oldest === undefined ? null : Number(r.oldest),
+    }));
   }
 }

@@ -1,6 +1,5 @@
 import { Mutex } from 'async-mutex';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource, EntityManager } from 'typeorm';
 import type { SqliteFileLock } from './sqlite-file-lock';
 import type { WalCheckpointer } from './wal-checkpointer';
 
@@ -94,6 +93,11 @@ export class Database {
     return result;
   }
 
+  /** One trivial statement, for readiness: the store answers (serialised on SQLite like any unit of work). */
+  async ping(): Promise<void> {
+    await this.run((tx) => managerOf(tx).query('SELECT 1'));
+  }
+
   async close(): Promise<void> {
     await this.file?.checkpointer.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
@@ -185,18 +189,6 @@ export function isStorageUnavailable(error: unknown): boolean {
     current = e.cause;
   }
   return false;
-}
-
-/**
- * Inserts a row. TypeORM's deep-partial insert type cannot express JSON
- * columns (`Record<string, unknown>`), so the one cast lives here.
- */
-export async function insertRow<T extends ObjectLiteral>(
-  tx: Tx,
-  target: EntityTarget<T>,
-  row: Partial<T>,
-): Promise<void> {
-  await managerOf(tx).insert(target, row as QueryDeepPartialEntity<T>);
 }
 
 /** A column value as the drivers take it in raw SQL. */

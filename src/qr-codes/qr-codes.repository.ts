@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, isUniqueViolation, type Tx, managerOf } from '@app/persistence/database';
+import { Database, isUniqueViolation, type Tx } from '@app/persistence/database';
 import { DuplicateRecordError } from '@app/errors/hub-error';
 import { execute, SqlTable } from '@app/persistence/sql-table';
 import { QrCode } from './qr-code.entity';
@@ -35,7 +35,7 @@ export class QrCodesRepository {
    * transaction already runs alone.
    */
   async lock(tx: Tx, tranId: string): Promise<void> {
-    if (managerOf(tx).connection.options.type !== 'postgres') return;
+    if (!this.db.isPostgres) return;
     await execute(tx, 'SELECT tran_id FROM qr_codes WHERE tran_id = ? FOR UPDATE', [tranId]);
   }
 
