@@ -6,7 +6,6 @@ import { Clock } from './clock/clock';
 import { ClockModule } from './clock/clock.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { ErrorsModule } from './errors/errors.module';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RepositoriesModule } from './persistence/repositories.module';
 import { InstancesModule } from './instances/instances.module';
@@ -35,7 +34,6 @@ export class AppModule {
         RepositoriesModule,
         InstancesModule,
         AuditModule,
-        ErrorsModule,
         AuthModule,
         QrCodesModule,
         PaymentsModule,

@@ -18,7 +18,7 @@ import { Database } from '@app/persistence/database';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
 import { Payment } from './payment.entity';
-import { PartnerDeclinedError, UpstreamUnavailableError } from './payment-errors';
+import { PartnerDeclinedError, UpstreamUnavailableError } from '@app/errors/payment-errors';
 import { PaymentsRepository } from './payments.repository';
 import type { ClaimedScan } from './scan-waiter.service';
 import { buildPaymentResponse, buildUpstreamAdvice, buildUpstreamRequest, HubIdentity } from './upstream-messages';

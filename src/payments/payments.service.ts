@@ -20,7 +20,7 @@ import {
   NoScanReceivedError,
   ShuttingDownError,
   TooManyHeldPaymentsError,
-} from './payment-errors';
+} from '@app/errors/payment-errors';
 import { PaymentRouter } from './payment-router.service';
 import { PaymentsRepository } from './payments.repository';
 import { ScanWaiter, WaitResult } from './scan-waiter.service';
