@@ -10,8 +10,8 @@
  */
 
 /*
- * The top-level folders of src/, lowest first (docs/decisions.md "Import
- * boundaries"). A folder's code imports only folders listed before it; the
+ * The top-level folders of src/, lowest first (docs/decisions.md, "The hub's
+ * folders are layered"). A folder's code imports only folders listed before it; the
  * files at the root of src/ (main.ts, app.module.ts, create-app.ts) assemble
  * the hub and may import any. Specs are exempt: nothing imports a spec, so a
  * spec closes no loop. A new folder gets its place here, or every import of it
