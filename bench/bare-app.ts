@@ -15,7 +15,7 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
-import { hashPassword, verifyPasswordHash } from '@app/auth/password-hash';
+import { hashPassword, verifyPasswordHash } from '@app/common/password-hash';
 import type { Principal } from '@app/auth/principal';
 import { CreateQrCodeRequestDto } from '@app/common/dto/create-qr-code-request.dto';
 import { jsonBody } from '@app/common/http/json-body';

@@ -1,4 +1,4 @@
-import { hashPassword } from '@app/auth/password-hash';
+import { hashPassword } from '@app/common/password-hash';
 
 /*
  * Makes an institution password hash for the hub config (docs/protocol.md §3, §9):

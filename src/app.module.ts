@@ -6,9 +6,8 @@ import { Clock } from './clock/clock';
 import { ClockModule } from './clock/clock.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { ErrorsModule } from './errors/errors.module';
-import { PersistenceModule } from './persistence/persistence.module';
-import { RepositoriesModule } from './persistence/repositories.module';
+import { PersistenceModule } from './store/persistence.module';
+import { RepositoriesModule } from './store/repositories.module';
 import { InstancesModule } from './instances/instances.module';
 import { QrCodesModule } from './qr-codes/qr-codes.module';
 import { PaymentsModule } from './payments/payments.module';
@@ -35,7 +34,6 @@ export class AppModule {
         RepositoriesModule,
         InstancesModule,
         AuditModule,
-        ErrorsModule,
         AuthModule,
         QrCodesModule,
         PaymentsModule,

@@ -7,8 +7,9 @@ import { dirname, join } from 'node:path';
  * The import boundaries of .dependency-cruiser.cjs (packages never import the
  * hub; protocol ← connector-kit ← connectors; protocol ← client; connectors
  * reach the hub only through the kit, never the database, never each other;
- * the outbox imports neither payments nor advices), checked with
- * dependency-cruiser on every `npm test`.
+ * the outbox imports neither payments nor advices; each top-level folder of
+ * src/ imports only the folders below it in SRC_LAYERS, so no two folders
+ * form a cycle), checked with dependency-cruiser on every `npm test`.
  */
 const ROOT = join(__dirname, '..');
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
@@ -41,7 +42,7 @@ describe('import boundaries (dependency-cruiser)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qr-hub-boundaries-'));
     try {
       const files: Record<string, string> = {
-        'src/hub.ts': 'export const hub = 1;',
+        'src/hub.ts': "import { u } from './unlisted/u';\nexport const hub = u;",
         'src/persistence/db.ts': 'export const db = 1;',
         'packages/protocol/src/p.ts':
           "import { hub } from '../../../src/hub';\nimport { c } from '../../client/src/c';\nexport const p = hub + c;",
@@ -56,6 +57,13 @@ describe('import boundaries (dependency-cruiser)', () => {
         'src/advices/advise.ts': 'export const advise = 1;',
         'src/outbox/queue.ts':
           "import { pay } from '../payments/pay';\nimport { advise } from '../advices/advise';\nexport const q = pay + advise;",
+        // A cycle between two folders: common is below config, so common's half is the one refused.
+        'src/common/text.ts': "import { limit } from '../config/env';\nexport const text = limit;",
+        'src/config/env.ts':
+          "import { text } from '../common/text';\nexport const limit = 1;\nexport const env = text;",
+        // A spec closes no cycle (nothing imports it): it may import any folder.
+        'src/common/text.spec.ts': "import { env } from '../config/env';\nexport const seen = env;",
+        'src/unlisted/u.ts': 'export const u = 1;',
       };
       for (const [path, text] of Object.entries(files)) {
         mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -72,8 +80,21 @@ describe('import boundaries (dependency-cruiser)', () => {
           'connectors-never-touch-persistence',
           'connectors-never-import-each-other',
           'outbox-imports-neither-payments-nor-advices',
+          'src-folders-import-only-lower-layers',
+          'src-folder-has-a-layer',
         ]),
       );
+      const against = (rule: string): string[] =>
+        result.summary.violations
+          .filter((v) => v.rule.name === rule)
+          .map((v) => `${v.from} → ${v.to}`)
+          .sort();
+      expect(against('src-folders-import-only-lower-layers')).toEqual([
+        'src/common/text.ts → src/config/env.ts',
+        'src/outbox/queue.ts → src/advices/advise.ts',
+        'src/outbox/queue.ts → src/payments/pay.ts',
+      ]);
+      expect(against('src-folder-has-a-layer')).toEqual(['src/hub.ts → src/unlisted/u.ts']);
       const fromOutbox = result.summary.violations.filter(
         (v) => v.rule.name === 'outbox-imports-neither-payments-nor-advices',
       );

@@ -1,7 +1,7 @@
 import { HubError, HubErrorExtra } from '@app/errors/hub-error';
 import type { Payment } from '@app/lifecycle/payment.entity';
 import type { AdviceKind } from './advice.entity';
-import { PaymentAlreadySettledError, PaymentNotConfirmableError } from './advice-errors';
+import { PaymentAlreadySettledError, PaymentNotConfirmableError } from '@app/errors/advice-errors';
 
 /** What an accepted advice does to its payment. */
 export type AdviceAction =

@@ -5,7 +5,7 @@ import type { InstitutionConfig } from '@app/config/hub-config.schema';
 import { Clock } from '@app/clock/clock';
 import { TooManyAttemptsError } from '@app/errors/hub-error';
 import { LoginThrottle } from './login-throttle';
-import { verifyPasswordHash } from './password-hash';
+import { verifyPasswordHash } from '@app/common/password-hash';
 import { Principal } from './principal';
 
 const CACHE_TTL_MS = 5 * 60_000;

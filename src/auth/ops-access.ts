@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EnvConfig } from '@app/config/env.validation';
-import { errorDetailFor } from '@app/errors/error-detail.filter';
+import { errorDetailFor } from '@app/common/http/error-answer';
 import { httpStatusOf } from '@app/errors/http-status';
 import { AuthenticationError, ForbiddenError, HubError } from '@app/errors/hub-error';
 import { basicCredentials } from './basic-credentials';

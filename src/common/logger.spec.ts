@@ -6,7 +6,6 @@ import request from 'supertest';
 import { installRequestLogging } from '@app/common/http/request-logging';
 import { createHubLogger, PinoNestLogger } from '@app/common/logger';
 import { maskSecretsInText } from '@app/common/masking';
-import { loadEnv } from '@app/config/env.validation';
 
 type Line = Record<string, unknown>;
 
@@ -48,7 +47,7 @@ describe('maskSecretsInText', () => {
 });
 
 describe('hub logger', () => {
-  const env = loadEnv({ LOG_LEVEL: 'debug' });
+  const env = { logLevel: 'debug' } as const;
 
   it('masks secrets in fields at any depth, in messages and in errors, keeps the rest', () => {
     const out = capture();
@@ -71,7 +70,7 @@ describe('hub logger', () => {
 
   it('writes nothing at LOG_LEVEL=silent', () => {
     const out = capture();
-    const log = createHubLogger(loadEnv({ LOG_LEVEL: 'silent' }), out);
+    const log = createHubLogger({ logLevel: 'silent' }, out);
     log.fatal('gone');
     new PinoNestLogger(log).error('also gone', 'Ctx');
     expect(out.text()).toBe('');
@@ -117,7 +116,7 @@ class ChargeController {
 describe('request logging', () => {
   it("gives lines written by services during a request that request's id, and the tranId once known", async () => {
     const out = capture();
-    const log = createHubLogger(loadEnv({ LOG_LEVEL: 'info' }), out);
+    const log = createHubLogger({ logLevel: 'info' }, out);
     const moduleRef = await Test.createTestingModule({ controllers: [ChargeController], providers: [ChargeService] })
       .setLogger(new PinoNestLogger(log))
       .compile();

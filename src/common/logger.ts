@@ -1,6 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { DestinationStream, Level, Logger as PinoLogger } from 'pino';
-import type { EnvConfig } from '@app/config/env.validation';
+import pino, { DestinationStream, Level, LevelWithSilent, Logger as PinoLogger } from 'pino';
 import { currentLogContext } from './log-context';
 import { isSecretKey, maskCardNumber, maskSecretsInText } from './masking';
 
@@ -22,13 +21,19 @@ const REDACT_PATHS = [
 
 let stdout: DestinationStream | undefined;
 
+/** What the logger reads of the config (EnvConfig has both): LOG_LEVEL and INSTANCE_ID. */
+export interface LoggerSettings {
+  logLevel: LevelWithSilent;
+  instanceId?: string;
+}
+
 /**
  * The hub's root logger (docs/protocol.md §3, §11): JSON lines at LOG_LEVEL, with
  * passwords, Authorization headers and partnerPaymentToken hidden and card
  * numbers cut to their first six digits — in fields at any depth and in
  * message text. `destination` lets tests read the lines; default stdout.
  */
-export function createHubLogger(env: EnvConfig, destination?: DestinationStream): PinoLogger {
+export function createHubLogger(env: LoggerSettings, destination?: DestinationStream): PinoLogger {
   return pino(
     {
       level: env.logLevel,

@@ -1,6 +1,6 @@
 import { unknownKeyMessage, type OptionSources } from '@qr-hub/connector-kit';
 import { z } from 'zod';
-import { isPasswordHash } from '@app/auth/password-hash';
+import { isPasswordHash } from '@app/common/password-hash';
 
 /** How an institution's password is known: plaintext from the environment, or a stored scrypt hash. */
 export type Secret = { kind: 'plain'; value: string } | { kind: 'scrypt'; hash: string };

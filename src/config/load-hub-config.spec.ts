@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { Test } from '@nestjs/testing';
-import { verifyPasswordHash } from '@app/auth/password-hash';
+import { verifyPasswordHash } from '@app/common/password-hash';
 import { AppConfig, loadAppConfig } from '@app/config/app-config';
 import { ConfigModule } from '@app/config/config.module';
 import { DEMO_CREDENTIALS } from '@app/config/demo-credentials';

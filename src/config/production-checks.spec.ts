@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { hashPassword } from '@app/auth/password-hash';
+import { hashPassword } from '@app/common/password-hash';
 import { DEMO_PASSWORDS } from '@app/config/demo-credentials';
 import { loadEnv } from '@app/config/env.validation';
 import { ConfigError, HubConfig, loadHubConfig, parseHubConfig } from '@app/config/load-hub-config';

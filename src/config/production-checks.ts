@@ -1,4 +1,4 @@
-import { verifyPasswordHash } from '@app/auth/password-hash';
+import { verifyPasswordHash } from '@app/common/password-hash';
 import { DEMO_PASSWORDS } from '@app/config/demo-credentials';
 import { EnvConfig } from '@app/config/env.validation';
 import { ConfigError, HubConfig, InstitutionConfig } from '@app/config/load-hub-config';

@@ -4,7 +4,7 @@ import { PaymentNotFoundError } from './hub-error';
 import * as hubErrors from './hub-error';
 import { HTTP_STATUS, httpStatusOf } from './http-status';
 import { ErrorType } from './error-type';
-import { NoScanReceivedError, PartnerDeclinedError, UpstreamUnavailableError } from '@app/payments/payment-errors';
+import { NoScanReceivedError, PartnerDeclinedError, UpstreamUnavailableError } from './payment-errors';
 
 const SRC = join(__dirname, '..');
 
@@ -38,7 +38,7 @@ describe('HTTP_STATUS (domain error → HTTP status)', () => {
 
   it('finds the domain errors it checks', () => {
     expect(exported.length).toBeGreaterThanOrEqual(30);
-    expect(exported.map(([name]) => name)).toContain('payments/payment-errors.ts: UpstreamUnavailableError');
+    expect(exported.map(([name]) => name)).toContain('errors/payment-errors.ts: UpstreamUnavailableError');
   });
 
   it.each(exported)('has a status for %s', (_name, cls) => {

@@ -1,4 +1,4 @@
-import { PaymentAlreadySettledError, PaymentNotConfirmableError } from '@app/advices/advice-errors';
+import { PaymentAlreadySettledError, PaymentNotConfirmableError } from './advice-errors';
 import {
   AlreadyReversedError,
   NoScanReceivedError,
@@ -6,7 +6,7 @@ import {
   ShuttingDownError,
   TooManyHeldPaymentsError,
   UpstreamUnavailableError,
-} from '@app/payments/payment-errors';
+} from './payment-errors';
 import {
   AdviceStorageUnavailableError,
   AuthenticationError,

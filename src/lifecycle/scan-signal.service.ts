@@ -4,7 +4,7 @@ import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import { Database, type Tx } from '@app/persistence/database';
-import { dataSourceOptions } from '@app/persistence/data-source';
+import { postgresConnection } from '@app/persistence/data-source';
 import { PaymentsRepository } from './payments.repository';
 import { ClaimedScan, ScanWaiter } from './scan-waiter.service';
 
@@ -56,9 +56,10 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
   private async listen(): Promise<void> {
     if (this.stopped) return;
     const target = parseDatabaseUrl(this.config.env.databaseUrl);
-    const options = dataSourceOptions(target) as { url?: string; extra?: { options?: string } };
+    if (target.type !== 'postgres') return;
+    const connection = postgresConnection(target.url);
     // keepAlive: a host that vanishes without closing the socket is noticed (then polling covers the gap).
-    const client = new Client({ connectionString: options.url, options: options.extra?.options, keepAlive: true });
+    const client = new Client({ connectionString: connection.url, options: connection.options, keepAlive: true });
     client.on('notification', (message) => {
       if (message.payload) this.waiter.end(message.payload, 'scanned');
     });

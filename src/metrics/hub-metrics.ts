@@ -2,13 +2,9 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OutboxStats, PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import { AppConfig } from '@app/config/app-config';
+import type { PartnerCallMetrics } from '@app/partners/partner-call-metrics';
 import { ScanWaiter } from '@app/lifecycle/scan-waiter.service';
 import { OldestRecord, RetentionStats } from '@app/retention/retention-stats';
-
-/** How a partner call ended (docs/protocol.md §2's status table, as the connector classified it). */
-export type PartnerCallOutcome = 'successful' | 'failed' | 'unknown';
-/** The connector call being timed. */
-export type PartnerCall = 'pay' | 'confirm' | 'reverse';
 
 /*
  * Seconds. Most answers take milliseconds; pay is held for the scan
@@ -25,7 +21,7 @@ const OUTBOX_QUERY_TIMEOUT_MS = 2_000;
  * several hubs in one process (tests) do not share counters.
  */
 @Injectable()
-export class HubMetrics implements OnModuleDestroy {
+export class HubMetrics implements OnModuleDestroy, PartnerCallMetrics {
   readonly registry = new Registry();
   private readonly logger = new Logger(HubMetrics.name);
   private outboxSnapshot?: { at: number; stats: Promise<PartnerOutboxStats[]> };

@@ -5,10 +5,9 @@ import { Clock } from '@app/clock/clock';
 import { AppConfig } from '@app/config/app-config';
 import type { PartnerConfig } from '@app/config/hub-config.schema';
 import { ConfigError, formatIssuePath } from '@app/config/load-hub-config';
-import { HubMetrics } from '@app/metrics/hub-metrics';
-import { withCallMetrics } from '@app/metrics/partner-call-metrics';
 import { ConnectorCatalog } from './connector-catalog';
 import { guarded } from './connector-guard';
+import { PartnerCallMetrics, withCallMetrics } from './partner-call-metrics';
 import type { PartnerConnector } from './partner-connector';
 
 /** A configured partner and the connector that reaches it. */
@@ -39,7 +38,7 @@ export class PartnerRegistry implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
     private readonly catalog: ConnectorCatalog,
     // Optional so a registry can be built without the metrics module (unit tests).
-    @Optional() private readonly metrics?: HubMetrics,
+    @Optional() private readonly metrics?: PartnerCallMetrics,
   ) {}
 
   onModuleInit(): void {

@@ -16,7 +16,7 @@ import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { JsonObject } from '@app/persistence/column-types';
 import { Database } from '@app/persistence/database';
 import { ScansRepository } from '@app/scans/scans.repository';
-import { PartnerDeclinedError, UpstreamUnavailableError } from './payment-errors';
+import { PartnerDeclinedError, UpstreamUnavailableError } from '@app/errors/payment-errors';
 import { UnrecordedOutcomes } from './unrecorded-outcomes';
 import { approvedAmount, masked, scanPartnerName, upstreamAudit } from './upstream-call';
 

@@ -19,7 +19,7 @@ import {
   NoScanReceivedError,
   ShuttingDownError,
   TooManyHeldPaymentsError,
-} from './payment-errors';
+} from '@app/errors/payment-errors';
 import { PaymentLifecycle } from '@app/lifecycle/payment-lifecycle';
 import { PaymentRouter } from './payment-router.service';
 import { PaymentsRepository } from '@app/lifecycle/payments.repository';

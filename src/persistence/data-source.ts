@@ -2,8 +2,6 @@ import { DataSourceOptions } from 'typeorm';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DEFAULT_DATABASE_TUNING, type DatabaseTarget, type DatabaseTuning } from '@app/config/env.validation';
 import { prepareSqliteFolder } from './database-url-errors';
-import { ENTITIES } from './entities';
-import { MIGRATIONS } from './migrations';
 import { PgClient } from './pg-client';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
@@ -27,18 +25,26 @@ export const PG_TIMEOUTS = {
   query_timeout: 12_000,
 } as const;
 
+/** What a store holds: the entity of every table, and the migrations that build them, in order. */
+export interface DatabaseSchema {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
+
 /**
- * TypeORM options for either store. Migrations run at start-up; the schema is
- * never synchronised from the entities. A PostgreSQL URL may carry
- * `?schema=name`, used to give each test run its own schema.
+ * TypeORM options for either store, for the tables of `schema` (the hub's is
+ * src/store/hub-schema.ts). Migrations run at start-up; the tables are never
+ * synchronised from the entities. A PostgreSQL URL may carry `?schema=name`,
+ * used to give each test run its own schema.
  */
 export function dataSourceOptions(
   target: DatabaseTarget,
+  schema: DatabaseSchema,
   tuning: DatabaseTuning = DEFAULT_DATABASE_TUNING,
 ): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: schema.entities,
+    migrations: schema.migrations,
     migrationsRun: true,
     synchronize: false,
     logging: false,
@@ -64,19 +70,33 @@ export function dataSourceOptions(
       },
     };
   }
-  const url = new URL(target.url);
-  const schema = url.searchParams.get('schema') ?? undefined;
-  url.searchParams.delete('schema');
+  const connection = postgresConnection(target.url);
   return {
     ...common,
     type: 'postgres',
-    url: url.toString(),
-    schema,
+    url: connection.url,
+    schema: connection.schema,
     extra: {
       Client: PgClient,
       max: tuning.poolSize,
       ...PG_TIMEOUTS,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      ...(connection.options !== undefined && { options: connection.options }),
     },
   };
+}
+
+/** A PostgreSQL connection: the URL without its `?schema=name`, and that schema as the search path. */
+export interface PostgresConnection {
+  url: string;
+  schema?: string;
+  /** The connection's `options` (`-c search_path=…`) when the URL names a schema. */
+  options?: string;
+}
+
+/** Where a PostgreSQL `DATABASE_URL` connects: shared by the pool and the scan listener's own connection. */
+export function postgresConnection(databaseUrl: string): PostgresConnection {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { url: url.toString(), ...(schema && { schema, options: `-c search_path=${schema}` }) };
 }

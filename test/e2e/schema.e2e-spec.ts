@@ -1,7 +1,8 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { parseDatabaseUrl } from '@app/config/env.validation';
 import { dataSourceOptions } from '@app/persistence/data-source';
-import { MIGRATIONS } from '@app/persistence/migrations';
+import { HUB_SCHEMA } from '@app/store/hub-schema';
+import { MIGRATIONS } from '@app/store/migrations';
 import { Payment } from '@app/lifecycle/payment.entity';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
@@ -75,7 +76,7 @@ describe('schema: the migrations create what the entities declare', () => {
   const fresh = async () => {
     const db = await createTestDatabase();
     databases.push(db);
-    return dataSourceOptions(parseDatabaseUrl(db.url));
+    return dataSourceOptions(parseDatabaseUrl(db.url), HUB_SCHEMA);
   };
   afterAll(async () => {
     for (const db of databases) await db.drop();

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger as PinoLogger } from 'pino';
-import { errorDetailFor } from '@app/errors/error-detail.filter';
+import { errorDetailFor } from './error-answer';
 import { RequestTargetTooLongError } from '@app/errors/hub-error';
 import { httpStatusOf } from '@app/errors/http-status';
 

@@ -2,11 +2,12 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config/app-config';
 import { parseDatabaseUrl } from '@app/config/env.validation';
-import { dataSourceOptions } from './data-source';
-import { databaseOpenError, prepareSqliteFolder } from './database-url-errors';
-import { Database } from './database';
-import { SqliteFileLock } from './sqlite-file-lock';
-import { WalCheckpointer } from './wal-checkpointer';
+import { dataSourceOptions } from '@app/persistence/data-source';
+import { databaseOpenError, prepareSqliteFolder } from '@app/persistence/database-url-errors';
+import { Database } from '@app/persistence/database';
+import { SqliteFileLock } from '@app/persistence/sqlite-file-lock';
+import { WalCheckpointer } from '@app/persistence/wal-checkpointer';
+import { HUB_SCHEMA } from './hub-schema';
 
 @Global()
 @Module({
@@ -27,7 +28,7 @@ import { WalCheckpointer } from './wal-checkpointer';
       inject: [AppConfig, SqliteFileLock],
       useFactory: async (config: AppConfig, lock: SqliteFileLock | null): Promise<DataSource> => {
         const dataSource = new DataSource(
-          dataSourceOptions(parseDatabaseUrl(config.env.databaseUrl), config.env.database),
+          dataSourceOptions(parseDatabaseUrl(config.env.databaseUrl), HUB_SCHEMA, config.env.database),
         );
         try {
           return await dataSource.initialize();

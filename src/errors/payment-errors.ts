@@ -1,5 +1,5 @@
-import { ErrorType } from '@app/errors/error-type';
-import { HubError, HubErrorExtra } from '@app/errors/hub-error';
+import { ErrorType } from './error-type';
+import { HubError, HubErrorExtra } from './hub-error';
 
 /** docs/protocol.md §5.4: no scan in time; nothing went upstream, so no reversal is needed. */
 export class NoScanReceivedError extends HubError {

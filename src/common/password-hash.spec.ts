@@ -1,4 +1,4 @@
-import { hashPassword, isPasswordHash, verifyPasswordHash } from '@app/auth/password-hash';
+import { hashPassword, isPasswordHash, verifyPasswordHash } from '@app/common/password-hash';
 import { randomBytes, scryptSync } from 'node:crypto';
 
 describe('password hashes (docs/protocol.md §3: salted slow hashes, constant-time compare)', () => {

@@ -1,5 +1,5 @@
-import { ErrorType } from '@app/errors/error-type';
-import { HubError, HubErrorExtra } from '@app/errors/hub-error';
+import { ErrorType } from './error-type';
+import { HubError, HubErrorExtra } from './hub-error';
 
 /** docs/protocol.md §7: the payment was already confirmed or reversed the other way. */
 export class PaymentAlreadySettledError extends HubError {

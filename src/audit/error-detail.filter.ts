@@ -1,13 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { linkedTransaction } from '@app/audit/audit-link';
-import { AuditService } from '@app/audit/audit.service';
+import { errorDetailFor } from '@app/common/http/error-answer';
 import { bodyField, isAdviceOperation, operationOf } from '@app/common/http/operation';
-import { noteErrorType } from '@app/common/http/request-logging';
-import { isStorageUnavailable, isUniqueViolation } from '@app/persistence/database';
-import { ErrorDetail, tillMessage } from './error-detail';
-import { ErrorType } from './error-type';
+import { ErrorType } from '@app/errors/error-type';
 import {
   AdviceStorageUnavailableError,
   DuplicateRecordError,
@@ -18,19 +13,24 @@ import {
   UnknownOperationError,
   UnsupportedMediaTypeError,
   UnsupportedMethodError,
-} from './hub-error';
-import { httpStatusOf } from './http-status';
+} from '@app/errors/hub-error';
+import { httpStatusOf } from '@app/errors/http-status';
+import { isStorageUnavailable, isUniqueViolation } from '@app/persistence/database';
+import { linkedTransaction } from './audit-link';
+import { AuditService } from './audit.service';
 
 interface Principalled {
   user?: { id: string };
 }
 
 /**
- * The only place error bodies are built (STYLE: errors): every error — ours,
- * validation, passport, body parsing, routing, storage, unexpected — becomes
- * an `ErrorDetail` with the status docs/protocol.md §2 gives. A domain error's status is
- * looked up in `HTTP_STATUS` (./http-status.ts); what the framework refused keeps
- * its own. Unexpected faults are logged here and answered 500 without internals.
+ * The one answer to every error (STYLE: errors): ours, validation, passport,
+ * body parsing, routing, storage, unexpected — each becomes an `ErrorDetail`
+ * (built by `errorDetailFor`) with the status docs/protocol.md §2 gives, and the
+ * answer's audit row, as the interceptor writes it for a success. A domain
+ * error's status is looked up in `HTTP_STATUS` (src/errors/http-status.ts); what
+ * the framework refused keeps its own. Unexpected faults are logged here and
+ * answered 500 without internals.
  */
 @Catch()
 export class ErrorDetailFilter implements ExceptionFilter {
@@ -128,32 +128,4 @@ class FrameworkRefusal extends HubError {
   constructor(errorType: ErrorType, message: string) {
     super(errorType, message);
   }
-}
-
-/** The ErrorDetail for an error on this request (docs/protocol.md §2: ids, tranId, originalId). */
-export function errorDetailFor(error: HubError, req: Request): ErrorDetail {
-  noteErrorType(req, error.errorType);
-  const requestId = usableId(bodyField(req, 'id'));
-  const detail: ErrorDetail = {
-    id: requestId ?? randomUUID(),
-    errorType: error.errorType,
-    errorMessage: tillMessage(error.message),
-  };
-  // The hub works with lower-case ids; the caller's own requestId is echoed as it was sent.
-  const sentRequestId = usableId(bodyField(req, 'requestId'));
-  const originalId =
-    sentRequestId?.toLowerCase() === error.extra.originalId ? sentRequestId : (error.extra.originalId ?? sentRequestId);
-  if (originalId) detail.originalId = originalId;
-  const tranId = error.extra.tranId ?? usableId(bodyField(req, 'tranId'));
-  if (tranId) detail.tranId = tranId;
-  if (error.extra.detailMessage !== undefined) detail.detailMessage = error.extra.detailMessage;
-  if (error.extra.providerErrorCode) detail.providerErrorCode = error.extra.providerErrorCode;
-  if (error.extra.providerErrorMsg) detail.providerErrorMsg = error.extra.providerErrorMsg;
-  if (error.extra.providerRef) detail.providerRef = error.extra.providerRef;
-  return detail;
-}
-
-/** Echo an id from the request only when it is a sane identifier, never a 60 KiB string. */
-function usableId(value: string | undefined): string | undefined {
-  return value !== undefined && value.length > 0 && value.length <= 64 ? value : undefined;
 }
