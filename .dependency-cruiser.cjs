@@ -4,7 +4,8 @@
  * protocol ← connector-kit ← connectors; protocol ← client; packages never
  * import the hub; a partner connector reaches the hub only through the kit,
  * never the database, never another connector; store-and-forward (src/outbox/)
- * imports neither payments nor advices.
+ * imports neither payments nor advices; the operations table (src/operations/)
+ * imports no feature.
  */
 module.exports = {
   forbidden: [
@@ -65,6 +66,16 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/outbox/' },
       to: { path: '^src/(payments|advices)/' },
+    },
+    {
+      name: 'operations-import-no-feature',
+      comment:
+        'src/operations/ holds the one table of operations that every feature declares its own into: it imports no feature folder (its spec reads the real table).',
+      severity: 'error',
+      from: { path: '^src/operations/', pathNot: '[.]spec[.]ts$' },
+      to: {
+        path: '^src/(qr-codes|payments|scans|advices|outbox|partners|admin|audit|auth|docs|metrics|health|retention)/',
+      },
     },
   ],
   options: {

@@ -1,20 +1,33 @@
-import { All, Controller, Module } from '@nestjs/common';
+import { All, Controller, DynamicModule, Module, Type } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Roles } from '@app/auth/auth.decorators';
 import { UnsupportedMethodError } from '@app/errors/hub-error';
+import { ALL_ROLES } from '@app/operations/operation';
+import type { OperationTable } from '@app/operations/operation-table';
 
 /**
- * Unknown operations under the protocol base path (docs/protocol.md §2): another method on
- * a known path is 501, anything else is left to the router's 404. Not part of
- * the published API: it only refuses what the API does not offer.
+ * Another method on a path of the operations table is 501 (docs/protocol.md §2); an
+ * unknown path is left to the router's 404. Any authenticated caller gets
+ * the 501, as for a known operation its credentials are checked first. Not
+ * part of the published API: it only refuses what the API does not offer.
  */
-@ApiExcludeController()
-@Controller('qr/v1')
-class UnsupportedMethodController {
-  @All(['qrCodes', 'qrCodes/:tranId/image', 'payments', 'payments/confirmations', 'payments/reversals', 'scans'])
-  unsupported(): never {
-    throw new UnsupportedMethodError();
+function unsupportedMethodController(paths: string[]): Type<object> {
+  @ApiExcludeController()
+  @Controller()
+  class UnsupportedMethodController {
+    @All(paths)
+    @Roles(...ALL_ROLES)
+    unsupported(): never {
+      throw new UnsupportedMethodError();
+    }
   }
+  return UnsupportedMethodController;
 }
 
-@Module({ controllers: [UnsupportedMethodController] })
-export class FallbackModule {}
+/** Imported after every feature module, so each operation's own route comes first. */
+@Module({})
+export class FallbackModule {
+  static forRoot(operations: OperationTable): DynamicModule {
+    return { module: FallbackModule, controllers: [unsupportedMethodController(operations.paths())] };
+  }
+}
