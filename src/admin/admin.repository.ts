@@ -10,6 +10,7 @@ import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { Scan } from '@app/scans/scan.entity';
 import { MatchKind } from './admin-views';
 import { TransactionRecords } from './timeline';
+import { payOperation } from '@app/payments/pay.operation';
 
 /**
  * A tranId's inbound audit rows are a few dozen; the cap keeps a caller who
@@ -146,8 +147,8 @@ export class AdminRepository {
    */
   private async auditOf(em: EntityManager, tranId: string, ids: string[], paymentIds: string[]) {
     const hubRows = ids.length ? '(a.tran_id = :tranId OR a.message_id IN (:...ids))' : 'a.tran_id = :tranId';
-    const answers = paymentIds.length ? "a.operation = 'pay' AND a.message_id IN (:...paymentIds)" : '1 = 0';
-    const params = { tranId, ids, paymentIds };
+    const answers = paymentIds.length ? 'a.operation = :pay AND a.message_id IN (:...paymentIds)' : '1 = 0';
+    const params = { tranId, ids, paymentIds, pay: payOperation.name };
     const business = await em
       .createQueryBuilder(AuditMessage, 'a')
       .where(
