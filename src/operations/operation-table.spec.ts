@@ -5,6 +5,7 @@ import { trimTrailingSlashes } from '@app/common/text';
 import { PaymentsModule } from '@app/payments/payments.module';
 import { QrCodesModule } from '@app/qr-codes/qr-codes.module';
 import { ScansModule } from '@app/scans/scans.module';
+import { defineOperation } from './operation';
 import { OperationTable } from './operation-table';
 
 const req = (originalUrl: string, method = 'POST') => ({ originalUrl, url: originalUrl, method }) as Request;
@@ -70,5 +71,31 @@ describe('trimTrailingSlashes', () => {
   it('is linear: a million slashes followed by a letter', () => {
     const text = `${'/'.repeat(1_000_000)}x`;
     expect(withinTwoSeconds(() => trimTrailingSlashes(text))).toBe(text);
+  });
+});
+
+describe('defineOperation', () => {
+  const base = {
+    name: 'echo',
+    method: 'POST',
+    path: '/qr/v1/echoes',
+    status: 200,
+    roles: ['retailer'],
+    advice: false,
+    docs: { tag: 'retailer', summary: 'Echo', responses: {} },
+  } as const;
+
+  it('refuses an operation that lets nobody in', () => {
+    expect(() => defineOperation({ ...base, roles: [] })).toThrow('Operation echo: declares no role');
+  });
+
+  it("refuses a message whose DTO is another message's", () => {
+    class EchoRequestDto {}
+    expect(defineOperation({ ...base, message: 'EchoRequest', messageDto: EchoRequestDto }).message).toBe(
+      'EchoRequest',
+    );
+    expect(() => defineOperation({ ...base, message: 'Echo', messageDto: EchoRequestDto })).toThrow(
+      'message Echo is not the schema of EchoRequestDto',
+    );
   });
 });

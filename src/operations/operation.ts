@@ -54,7 +54,20 @@ export interface Operation {
   docs: OperationDocs;
 }
 
-/** Declares an operation; the feature that serves it puts it on its handler with `@Serves`. */
+/**
+ * Declares an operation; the feature that serves it puts it on its handler
+ * with `@Serves`. Refuses a declaration that lets nobody in or whose message
+ * schema would not be found.
+ */
 export function defineOperation<const T extends Operation>(operation: T): Readonly<T> {
+  const refuse = (why: string): never => {
+    throw new Error(`Operation ${operation.name}: ${why}`);
+  };
+  if (operation.roles.length === 0) refuse('declares no role (docs/protocol.md §3)');
+  if (!operation.path.startsWith('/')) refuse(`path ${operation.path} must start with /`);
+  const dto = operation.messageDto;
+  if (dto && (!operation.message || dto.name.replace(/Dto$/, '') !== operation.message)) {
+    refuse(`message ${operation.message ?? '(none)'} is not the schema of ${dto.name}`);
+  }
   return Object.freeze(operation);
 }
