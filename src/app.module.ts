@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { ConnectorDefinition } from '@qr-hub/connector-kit';
@@ -13,17 +13,32 @@ import { QrCodesModule } from './qr-codes/qr-codes.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ScansModule } from './scans/scans.module';
 import { AdvicesModule } from './advices/advices.module';
-import { FallbackModule } from './common/http/fallback.module';
+import { FallbackModule } from './operations/fallback.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { AdminModule } from './admin/admin.module';
 import { RetentionModule } from './retention/retention.module';
 import { ConnectorCatalogModule } from './partners/connector-catalog.module';
+import { OperationTable } from './operations/operation-table';
+import { OperationsModule } from './operations/operations.module';
+
+/** The modules whose handlers serve the protocol's operations (each `@Serves` one from its own folder). */
+const FEATURE_MODULES: readonly Type<object>[] = [QrCodesModule, PaymentsModule, ScansModule, AdvicesModule];
 
 @Module({})
 export class AppModule {
-  /** @param connectors connector types beside the built-in ones (tests); packages named in config are found anyway */
-  static forRoot(config: AppConfig, clock?: Clock, connectors: readonly ConnectorDefinition[] = []): DynamicModule {
+  /**
+   * @param connectors connector types beside the built-in ones (tests); packages named in config are found anyway
+   * @param features feature modules beside the hub's own (tests): their operations join the table
+   */
+  static forRoot(
+    config: AppConfig,
+    clock?: Clock,
+    connectors: readonly ConnectorDefinition[] = [],
+    features: readonly Type<object>[] = [],
+  ): DynamicModule {
+    const modules = [...FEATURE_MODULES, ...features];
+    const operations = OperationTable.of(modules);
     return {
       module: AppModule,
       imports: [
@@ -34,16 +49,14 @@ export class AppModule {
         RepositoriesModule,
         InstancesModule,
         AuditModule,
+        OperationsModule.forRoot(operations),
         AuthModule,
-        QrCodesModule,
-        PaymentsModule,
-        ScansModule,
-        AdvicesModule,
+        ...modules,
         HealthModule,
         MetricsModule,
         AdminModule,
         RetentionModule,
-        FallbackModule,
+        FallbackModule.forRoot(operations),
       ],
     };
   }

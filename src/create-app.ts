@@ -2,7 +2,7 @@ import type { ConnectorDefinition } from '@qr-hub/connector-kit';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger, LoggerService, Type } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { createHubLogger, PinoNestLogger } from './common/logger';
 import { NestFactory } from '@nestjs/core';
@@ -21,6 +21,7 @@ import { HubMetrics } from './metrics/hub-metrics';
 import { requestMetrics } from './metrics/request-metrics';
 import { createValidationPipe } from './common/validation/validation';
 import { setupDocs } from './docs/openapi';
+import { OperationTable } from './operations/operation-table';
 import { resolveTlsOptions } from './tls/tls-options';
 
 export interface CreateAppOptions {
@@ -33,6 +34,8 @@ export interface CreateAppOptions {
   configure?: (app: NestExpressApplication) => void;
   /** Connector types beside the built-in ones (tests). */
   connectors?: readonly ConnectorDefinition[];
+  /** Feature modules beside the hub's own (tests): an operation in its own folder, registered here. */
+  features?: readonly Type<object>[];
 }
 
 /**
@@ -49,7 +52,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // slowloris client must be cut off close to headersTimeout, not 30 s later.
   const httpsOptions = tls && ({ ...tls, connectionsCheckingInterval: 1_000 } as typeof tls);
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config, options.clock, options.connectors),
+    AppModule.forRoot(config, options.clock, options.connectors, options.features),
     {
       httpsOptions,
       bodyParser: false,
@@ -72,9 +75,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(requestTargetLimit(log));
   app.use(jsonBody(config.env.bodyLimitBytes));
   // After the body parser: a request's log context takes the tranId from its body.
-  installRequestLogging(app, log);
+  const operations = app.get(OperationTable);
+  installRequestLogging(app, log, operations);
   app.use(auditLinkScope());
-  app.use(requestMetrics(app.get(HubMetrics)));
+  app.use(requestMetrics(app.get(HubMetrics), operations));
   app.use(opsAccess(config.env.opsAuth, app.get(CredentialsService)));
   app.useGlobalPipes(createValidationPipe());
   setupDocs(app);

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { Roles } from '@app/auth/auth.decorators';
+import { Roles } from '@app/operations/route-access';
 import type { Principal } from '@app/auth/principal';
 import { RetentionOverview, RetentionStats } from '@app/retention/retention-stats';
 import { OutboxEntryView, OutboxOverview, TransactionView } from './admin-views';

@@ -10,6 +10,7 @@ import { QrCode } from '@app/qr-codes/qr-code.entity';
 import { Scan } from '@app/scans/scan.entity';
 import { MatchKind } from './admin-views';
 import { TransactionRecords } from './timeline';
+import { payOperation } from '@app/payments/pay.operation';
 
 const qrCodes = new SqlTable(QrCode);
 const payments = new SqlTable(Payment);
@@ -160,7 +161,7 @@ export class AdminRepository {
     const hubRows = ids.length ? `(tran_id = ? OR message_id IN ${placeholders(ids.length)})` : 'tran_id = ?';
     const hubParams = ids.length ? [tranId, ...ids] : [tranId];
     const answers = paymentIds.length
-      ? `operation = 'pay' AND message_id IN ${placeholders(paymentIds.length)}`
+      ? `operation = '${payOperation.name}' AND message_id IN ${placeholders(paymentIds.length)}`
       : '1 = 0';
     const business = await auditMessages.select(
       tx,

@@ -1,5 +1,6 @@
 import type { AuditMessage } from '@app/audit/audit-message.entity';
 import type { JsonObject } from '@app/persistence/column-types';
+import { payOperation } from '@app/payments/pay.operation';
 import type { TimelineKind, TimelineRow } from './timeline';
 
 /**
@@ -19,14 +20,14 @@ export function auditRows(a: AuditMessage): TimelineRow[] {
     status,
     ref: a.messageId,
   });
-  if (a.direction === 'OUT' && a.operation === 'pay') {
+  if (a.direction === 'OUT' && a.operation === payOperation.name) {
     // The row is written when the answer came; the request left `durationMs` earlier.
     const sentAt = a.createdAt - (a.durationMs ?? 0);
     const [title, status] = upstreamOutcome(a.outcome);
     const why =
       status === 'DECLINED' ? ` · ${errorText(a.responseBody)}` : status === 'UNKNOWN' ? ` · ${a.outcome}` : '';
     return [
-      row('UPSTREAM_REQUEST', 'Sent to partner', `PaymentRequest ${a.messageId} to ${who}`, 'SENT', sentAt),
+      row('UPSTREAM_REQUEST', 'Sent to partner', `${payOperation.message} ${a.messageId} to ${who}`, 'SENT', sentAt),
       row('UPSTREAM_ANSWER', title, `${http} after ${a.durationMs ?? 0} ms${why}`, status),
     ];
   }
@@ -39,7 +40,7 @@ export function auditRows(a: AuditMessage): TimelineRow[] {
     const by = typeof operator.name === 'string' ? `${operator.name} (${who})` : who;
     return [row('ADMIN_ACTION', adminTitle(a.operation), `advice ${a.messageId} · by ${by}`, a.outcome ?? '')];
   }
-  if (a.direction === 'IN' && a.operation === 'pay') {
+  if (a.direction === 'IN' && a.operation === payOperation.name) {
     const answer = a.outcome && a.outcome !== 'OK' ? ` ${a.outcome}` : '';
     const detail = `payment ${a.messageId} · ${http}${answer}`;
     return [row('RETAILER_ANSWER', 'Answered retailer', detail, String(a.httpStatus ?? ''))];

@@ -3,7 +3,8 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Observable, mergeMap } from 'rxjs';
-import { bodyField, operationOf } from '@app/common/http/operation';
+import { bodyField } from '@app/common/http/body-field';
+import { OperationTable } from '@app/operations/operation-table';
 import { linkedTransaction } from './audit-link';
 import { AuditService } from './audit.service';
 
@@ -17,11 +18,12 @@ export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly audit: AuditService,
     private readonly reflector: Reflector,
+    private readonly operations: OperationTable,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request & { user?: { id: string } }>();
-    const operation = operationOf(req);
+    const operation = this.operations.nameOf(req);
     if (!operation) return next.handle();
     const started = Date.now();
     const status =

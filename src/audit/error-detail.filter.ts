@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { errorDetailFor } from '@app/common/http/error-answer';
-import { bodyField, isAdviceOperation, operationOf } from '@app/common/http/operation';
+import { bodyField } from '@app/common/http/body-field';
 import { ErrorType } from '@app/errors/error-type';
+import { OperationTable } from '@app/operations/operation-table';
 import {
   AdviceStorageUnavailableError,
   DuplicateRecordError,
@@ -36,13 +37,16 @@ interface Principalled {
 export class ErrorDetailFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly operations: OperationTable,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & Principalled>();
     const res = ctx.getResponse<Response>();
-    const operation = operationOf(req);
+    const operation = this.operations.nameOf(req);
     const storageDown = !(exception instanceof HubError) && isStorageUnavailable(exception);
     const { error, status } = this.toAnswer(exception, operation);
     const body = errorDetailFor(error, req);
@@ -82,7 +86,7 @@ export class ErrorDetailFilter implements ExceptionFilter {
       this.logger.error(`storage unavailable: ${(exception as Error).message}`);
       // docs/protocol.md §10: an advice must stay with its sender, so its outcome is unknown.
       return this.domainAnswer(
-        isAdviceOperation(operation) ? new AdviceStorageUnavailableError() : new StorageUnavailableError(),
+        this.operations.isAdvice(operation) ? new AdviceStorageUnavailableError() : new StorageUnavailableError(),
       );
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

@@ -4,14 +4,18 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { AuthenticationError, ForbiddenError, HubError } from '@app/errors/hub-error';
 import { takeBodyError } from '@app/common/http/json-body';
-import { IDENTITY_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { operationServedBy } from '@app/operations/serves.decorator';
+import { PUBLIC_KEY, ROLES_KEY } from '@app/operations/route-access';
 import { Principal, Role } from './principal';
 
 /**
  * The global guard. It fixes the order of checks of docs/protocol.md §2: authentication
  * (401) → role (403) → a body that could not be parsed (400/413/415) →
  * identity, i.e. the body's client.id / partner.id equals the username (403).
- * Message validation (400) follows in the ValidationPipe.
+ * Message validation (400) follows in the ValidationPipe. Roles and identity
+ * field come from the operation the handler serves, else from `@Roles`; a
+ * route that declares no role lets nobody in (and the hub does not start
+ * with one: route-roles.check.ts).
  */
 @Injectable()
 export class BasicAuthGuard extends AuthGuard('basic') {
@@ -28,13 +32,14 @@ export class BasicAuthGuard extends AuthGuard('basic') {
     const principal = req.user;
     if (!principal) throw new AuthenticationError();
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(principal.role)) throw new ForbiddenError('Operation not permitted');
+    const operation = operationServedBy(context.getHandler());
+    const roles = operation?.roles ?? this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (!roles?.includes(principal.role)) throw new ForbiddenError('Operation not permitted');
 
     const bodyError = takeBodyError(req);
     if (bodyError) throw bodyError;
 
-    const field = this.reflector.get<'client' | 'partner' | undefined>(IDENTITY_KEY, context.getHandler());
+    const field = operation?.identityField;
     if (field) {
       const claimed = claimedId(req.body, field);
       if (claimed !== undefined && claimed !== principal.id) throw new ForbiddenError(`${field}.id is not the caller`);

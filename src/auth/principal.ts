@@ -1,5 +1,6 @@
-/** Who may call the hub (docs/protocol.md §3, §11). */
-export type Role = 'retailer' | 'partner' | 'operator';
+import type { Role } from '@app/operations/operation';
+
+export type { Role };
 
 /** The authenticated caller: the Basic-auth username is the institution id. */
 export interface Principal {

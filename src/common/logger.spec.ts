@@ -4,6 +4,7 @@ import { json } from 'express';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { installRequestLogging } from '@app/common/http/request-logging';
+import { OperationTable } from '@app/operations/operation-table';
 import { createHubLogger, PinoNestLogger } from '@app/common/logger';
 import { maskSecretsInText } from '@app/common/masking';
 
@@ -122,7 +123,7 @@ describe('request logging', () => {
       .compile();
     const app = moduleRef.createNestApplication({ bodyParser: false });
     app.use(json());
-    installRequestLogging(app, log);
+    installRequestLogging(app, log, new OperationTable([]));
     await app.init();
     try {
       await request(app.getHttpServer())

@@ -1,8 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { OperationTable } from '@app/operations/operation-table';
 import { documentOperations } from './api-operations';
 import { BASIC_AUTH } from './api-security';
 import { contractSchemas } from './contract-schemas';
+import { dtoSchemas } from './dto-schemas';
 
 /** Where the Swagger UI is served; the JSON document is at `/docs-json` (docs/protocol.md §11). */
 export const DOCS_PATH = 'docs';
@@ -11,12 +13,13 @@ export const DOCS_PATH = 'docs';
 export const INTERFACE_VERSION = '1.7.0';
 
 /**
- * The hub's OpenAPI document, generated from the running code: routes and
- * status codes from the controllers, message schemas from the DTOs'
- * validation decorators (see contract-schemas.ts).
+ * The hub's OpenAPI document, generated from the running code: each
+ * operation from its declaration in the operations table, message schemas
+ * from the DTOs' validation decorators (see contract-schemas.ts).
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  documentOperations();
+  const operations = app.get(OperationTable);
+  documentOperations(operations);
   const config = new DocumentBuilder()
     .setTitle('QR payment hub')
     .setDescription(
@@ -30,6 +33,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const generated = contractSchemas();
+  // Messages of operations beside the interface's own, generated from their DTOs the same way.
+  const dtos = operations.operations.flatMap((op) => (op.messageDto ? [op.messageDto] : []));
+  for (const [name, schema] of Object.entries(dtoSchemas(dtos))) generated[name] ??= schema;
   // Nest adds an empty schema for each @Body() class it sees; ours replace them.
   const kept = Object.entries(document.components?.schemas ?? {}).filter(([name]) => !/Dto$/.test(name));
   document.components = { ...document.components, schemas: { ...Object.fromEntries(kept), ...generated } };

@@ -1,6 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { Public } from '@app/auth/auth.decorators';
+import { Public } from '@app/operations/route-access';
 import { OutboxStats } from '@app/outbox/outbox-stats';
 import { NotReadyError } from '@app/errors/hub-error';
 import { Database } from '@app/persistence/database';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '@app/auth/auth.decorators';
+import { Public } from '@app/operations/route-access';
 import { HubMetrics } from './hub-metrics';
 
 /**

@@ -1,17 +1,14 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { IdentityFrom, Roles } from '@app/auth/auth.decorators';
+import { Body, Controller } from '@nestjs/common';
 import { ScanNotificationDto } from '@app/common/dto/scan-notification.dto';
+import { Serves } from '@app/operations/serves.decorator';
+import { notifyScanOperation } from './notify-scan.operation';
 import { ScansService } from './scans.service';
 
-@Controller('qr/v1/scans')
+@Controller()
 export class ScansController {
   constructor(private readonly scans: ScansService) {}
 
-  /** notifyScan (docs/protocol.md §6): 202 with an empty body. */
-  @Post()
-  @HttpCode(202)
-  @Roles('partner')
-  @IdentityFrom('partner')
+  @Serves(notifyScanOperation)
   async notifyScan(@Body() scan: ScanNotificationDto): Promise<void> {
     await this.scans.notify(scan);
   }

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
@@ -31,6 +32,8 @@ export interface TestAppOptions extends TestHubConfigOptions {
   logDestination?: DestinationStream;
   /** Connector types beside the built-in ones, and partners on them (`partners:` entries as YAML flow maps). */
   connectors?: readonly ConnectorDefinition[];
+  /** Feature modules beside the hub's own (e.g. a fixture operation in its own folder). */
+  features?: readonly Type<object>[];
 }
 
 /** Boots the real hub over HTTPS on a fresh database and a free port. */
@@ -51,10 +54,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = await createApp(config, {
     clock: options.clock,
     connectors: options.connectors,
+    features: options.features,
     ...(options.logDestination ? { logDestination: options.logDestination } : { logger: false }),
   });
   hardenServer(app.getHttpServer());
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // A hub that refuses to start (e.g. a route declaring no role) must not keep its store open.
+    await app.close().catch(() => undefined);
+    if (!options.database) await db.drop();
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const baseUrl = `https://localhost:${port}`;

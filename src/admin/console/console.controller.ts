@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Roles } from '@app/auth/auth.decorators';
+import { Roles } from '@app/operations/route-access';
 import type { Principal } from '@app/auth/principal';
 import {
   FormatError,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { ErrorDetail, tillMessage } from '@app/errors/error-detail';
 import type { HubError } from '@app/errors/hub-error';
-import { bodyField } from './operation';
+import { bodyField } from './body-field';
 import { noteErrorType } from './request-logging';
 
 /** The ErrorDetail for an error on this request (docs/protocol.md §2: ids, tranId, originalId). */

@@ -8,7 +8,8 @@ import { Observable, tap } from 'rxjs';
 import { boundedBody } from '@app/common/bounded-body';
 import { TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';
 import { bindTranId, currentLogContext, LogContext, runWithLogContext } from '@app/common/log-context';
-import { bodyField, operationOf } from './operation';
+import type { OperationTable } from '@app/operations/operation-table';
+import { bodyField } from './body-field';
 
 const CONTEXT = Symbol('hub:logContext');
 const ERROR_TYPE = Symbol('hub:errorType');
@@ -38,12 +39,12 @@ const OPS_PATH = /^\/+(?:health|metrics|docs)(?:[-/]|$)/i;
  * and the `tranId` from the body or, for createQrCode, from the answer.
  * At debug level the masked request and response bodies are logged too.
  */
-export function installRequestLogging(app: INestApplication, logger: PinoLogger): void {
-  app.use(requestLogging(logger));
+export function installRequestLogging(app: INestApplication, logger: PinoLogger, operations: OperationTable): void {
+  app.use(requestLogging(logger, operations));
   app.useGlobalInterceptors(new LogContextInterceptor());
 }
 
-function requestLogging(logger: PinoLogger): RequestHandler {
+function requestLogging(logger: PinoLogger, operations: OperationTable): RequestHandler {
   const http = pinoHttp({
     logger,
     quietReqLogger: true,
@@ -55,7 +56,11 @@ function requestLogging(logger: PinoLogger): RequestHandler {
       return id;
     },
     serializers: {
-      req: (req: Request) => ({ method: req.method, path: pathOf(req), operation: operationOf(req) ?? undefined }),
+      req: (req: Request) => ({
+        method: req.method,
+        path: pathOf(req),
+        operation: operations.nameOf(req) ?? undefined,
+      }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     // Only the tranId (and, once answered, the errorType): the rest is already in the line's bindings,
