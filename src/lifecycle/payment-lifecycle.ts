@@ -107,6 +107,7 @@ export class PaymentLifecycle {
    * longer in flight.
    */
   async approve(payment: Payment, approval: Approval): Promise<boolean> {
+    if (!allows('approve', phaseOf(payment))) throw new IllegalTransitionError('approve', phaseOf(payment));
     return this.db.transaction(async (tx) => {
       const { partnerRef, ...rest } = approval;
       const changes: PaymentChanges = { ...rest, ...(partnerRef !== undefined && { partnerRef }) };

@@ -44,7 +44,12 @@ export const TRANSITIONS = {
   },
   approve: { from: ['SENDING'], to: 'APPROVED', queues: null, label: 'partner approved' },
   decline: { from: ['SENDING'], to: 'DECLINED', queues: null, label: 'partner declined' },
-  markUnknown: { from: ['SENDING'], to: 'UNKNOWN', queues: 'REVERSAL', label: 'outcome unknown: timeout reversal' },
+  markUnknown: {
+    from: ['SENDING'],
+    to: 'UNKNOWN',
+    queues: 'REVERSAL',
+    label: 'outcome unknown, hub reverses (TIMEOUT)',
+  },
   reverseOnApproval: {
     from: ['APPROVED'],
     to: 'REVERSED',
