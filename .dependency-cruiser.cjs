@@ -140,6 +140,14 @@ module.exports = {
       to: { path: '^src/[^/]+/', pathNot: folders(SRC_LAYERS) },
     },
     {
+      name: 'only-the-lifecycle-writes-payments',
+      comment:
+        'Payment state has one owner (docs/payment-states.md): the payments table is written through PaymentWrites, and only src/lifecycle/ may use it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/lifecycle/', '[.]spec[.]ts$'] },
+      to: { path: '^src/lifecycle/payment-writes[.]repository[.]ts$' },
+    },
+    {
       name: 'operations-import-no-feature',
       comment:
         'src/operations/ holds the one table of operations that every feature declares its own into: it imports no feature folder (its spec reads the real table).',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OutboxModule } from '@app/outbox/outbox.module';
 import { PaymentLifecycle } from './payment-lifecycle';
+import { PaymentWrites } from './payment-writes.repository';
 import { ScanSignal } from './scan-signal.service';
 import { ScanWaiter } from './scan-waiter.service';
 
@@ -11,7 +12,7 @@ import { ScanWaiter } from './scan-waiter.service';
  */
 @Module({
   imports: [OutboxModule],
-  providers: [PaymentLifecycle, ScanWaiter, ScanSignal],
+  providers: [PaymentLifecycle, PaymentWrites, ScanWaiter, ScanSignal],
   exports: [PaymentLifecycle, ScanWaiter],
 })
 export class LifecycleModule {}

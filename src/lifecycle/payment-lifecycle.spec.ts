@@ -15,6 +15,7 @@ import { HUB_SCHEMA } from '@app/store/hub-schema';
 import { PaymentLifecycle } from './payment-lifecycle';
 import type { Payment } from './payment.entity';
 import { IllegalTransitionError, phaseOf, TRANSITIONS, type Phase, type TransitionName } from './payment-states';
+import { PaymentWrites } from './payment-writes.repository';
 import { PaymentsRepository } from './payments.repository';
 import { ScanSignal } from './scan-signal.service';
 import { ScanWaiter, type WaitResult } from './scan-waiter.service';
@@ -32,6 +33,7 @@ let dataSource: DataSource;
 let db: Database;
 let lifecycle: PaymentLifecycle;
 let payments: PaymentsRepository;
+let writes: PaymentWrites;
 let waiter: ScanWaiter;
 let wakes = 0;
 let seq = 0;
@@ -42,19 +44,20 @@ beforeAll(async () => {
   const clock = new SystemClock();
   const config = new AppConfig(loadEnv({ LOG_LEVEL: 'silent' }), hubConfig);
   payments = new PaymentsRepository(db);
+  writes = new PaymentWrites(db);
   waiter = new ScanWaiter(clock);
   const forwarder = { wake: () => void wakes++ } as unknown as AdviceForwarder;
   lifecycle = new PaymentLifecycle(
     config,
     clock,
     db,
-    payments,
+    writes,
     new QrCodesRepository(db),
     new OutboxRepository(db),
     forwarder,
     new AuditService(new AuditRepository(db), clock),
     waiter,
-    new ScanSignal(db, payments, waiter, clock, config),
+    new ScanSignal(db, payments, writes, waiter, clock, config),
   );
 });
 afterAll(() => dataSource.destroy());
@@ -101,7 +104,7 @@ function aPayment(phase: Exclude<Phase, 'NEW'>): Payment {
 
 async function stored(phase: Exclude<Phase, 'NEW'>, extra: Partial<Payment> = {}): Promise<Payment> {
   const payment = { ...aPayment(phase), ...extra };
-  await db.transaction((tx) => payments.insert(tx, payment));
+  await db.transaction((tx) => writes.insert(tx, payment));
   return payment;
 }
 

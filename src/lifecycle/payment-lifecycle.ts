@@ -18,7 +18,7 @@ import {
   TRANSITIONS,
   type TransitionName,
 } from './payment-states';
-import { PaymentsRepository } from './payments.repository';
+import { PaymentWrites } from './payment-writes.repository';
 import { ScanSignal } from './scan-signal.service';
 import { type ClaimedScan, ScanWaiter } from './scan-waiter.service';
 import { buildUpstreamAdvice, type HubIdentity } from './upstream-messages';
@@ -53,7 +53,7 @@ export class PaymentLifecycle {
     config: AppConfig,
     private readonly clock: Clock,
     private readonly db: Database,
-    private readonly payments: PaymentsRepository,
+    private readonly payments: PaymentWrites,
     private readonly qrCodes: QrCodesRepository,
     private readonly outbox: OutboxRepository,
     private readonly forwarder: AdviceForwarder,

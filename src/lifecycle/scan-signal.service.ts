@@ -5,6 +5,7 @@ import { parseDatabaseUrl } from '@app/config/env.validation';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import { Database, type Tx } from '@app/persistence/database';
 import { postgresConnection } from '@app/persistence/data-source';
+import { PaymentWrites } from './payment-writes.repository';
 import { PaymentsRepository } from './payments.repository';
 import { ClaimedScan, ScanWaiter } from './scan-waiter.service';
 
@@ -32,6 +33,7 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     private readonly db: Database,
     private readonly payments: PaymentsRepository,
+    private readonly writes: PaymentWrites,
     private readonly waiter: ScanWaiter,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -39,7 +41,7 @@ export class ScanSignal implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Within the scan's transaction: announce that `paymentId` was scanned. */
   announce(tx: Tx, paymentId: string): Promise<void> {
-    return this.payments.notifyClaimed(tx, CHANNEL, paymentId);
+    return this.writes.notifyClaimed(tx, CHANNEL, paymentId);
   }
 
   /** After the scan committed: release a wait held here at once, with what the scan committed. */

@@ -4,7 +4,7 @@ import { OTHER_RETAILER, RETAILER, WALLET } from '../factories/hub-config.factor
 import { aPaymentRequest, aScanNotification, Overrides } from '../factories/messages.factory';
 import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import { Database } from '@app/persistence/database';
-import { PaymentsRepository } from '@app/lifecycle/payments.repository';
+import { PaymentWrites } from '@app/lifecycle/payment-writes.repository';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { ScansRepository } from '@app/scans/scans.repository';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -393,7 +393,7 @@ describe('pay (docs/protocol.md §5)', () => {
     it('the approval cannot be recorded → 503 UPSTREAM_UNAVAILABLE, and a TIMEOUT reversal reaches the partner once storage is back', async () => {
       const tranId = await createQr(post, 2810);
       const body = aPay(tranId, 2810);
-      const payments = hub.app.get(PaymentsRepository);
+      const payments = hub.app.get(PaymentWrites);
       const qrCodes = hub.app.get(QrCodesRepository);
       const transition = payments.moveReadingReversal.bind(payments);
       const lock = qrCodes.lock.bind(qrCodes);
@@ -446,7 +446,7 @@ describe('pay (docs/protocol.md §5)', () => {
       const tranId = await createQr(post, 2820);
       const body = aPay(tranId, 2820);
       const db = hub.app.get(Database);
-      const payments = hub.app.get(PaymentsRepository);
+      const payments = hub.app.get(PaymentWrites);
       const transaction = db.transaction.bind(db);
       const transition = payments.moveReadingReversal.bind(payments);
       let failAfterCommit = false;
