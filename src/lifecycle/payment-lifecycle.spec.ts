@@ -184,6 +184,8 @@ describe('PaymentLifecycle: every transition', () => {
       expect(after && phaseOf(after)).toBe(rule.to);
       const expectedEvents = name === 'reverseOnApproval' ? ['approve', 'reverseOnApproval'] : [name];
       expect((await events(payment.tranId)).map((e) => e.operation)).toEqual(expectedEvents);
+      const last = (await events(payment.tranId)).at(-1);
+      expect(last?.outcome).toBe(`${name === 'reverseOnApproval' ? 'APPROVED' : rule.from[0]}→${rule.to}`);
       expect(await outboxKinds(payment.id)).toEqual(rule.queues ? [rule.queues] : []);
       expect(wakes - wakesBefore).toBe(rule.queues ? 1 : 0);
     },

@@ -239,15 +239,16 @@ export class PaymentLifecycle {
     return sql;
   }
 
+  /** The transition's audit event: the payment's id, the transition, and the phases it left and reached. */
   private event(tx: Tx, name: TransitionName, payment: Payment): Promise<void> {
-    const { to, label } = TRANSITIONS[name];
+    const from = TRANSITIONS[name].from.length === 1 ? TRANSITIONS[name].from[0] : phaseOf(payment);
     return this.audit.recordWithin(tx, {
       direction: 'STATE',
       operation: name,
+      messageId: payment.id,
       tranId: payment.tranId,
       institutionId: payment.partnerId,
-      outcome: to,
-      requestBody: { paymentId: payment.id, from: phaseOf(payment), to, label },
+      outcome: `${from}→${TRANSITIONS[name].to}`,
     });
   }
 }

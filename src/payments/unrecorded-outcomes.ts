@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { backoffDelay } from '@qr-hub/protocol';
 import { Clock, TimerHandle } from '@app/clock/clock';
 import { PaymentLifecycle } from '@app/lifecycle/payment-lifecycle';
 import type { Payment } from '@app/lifecycle/payment.entity';
@@ -8,8 +9,8 @@ import { Database } from '@app/persistence/database';
 import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { masked } from './upstream-call';
 
-/** Backoff of the retries while storage is down: 0.5 s doubling, at most 30 s. */
-const retryDelayMs = (attempt: number): number => Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+/** Retries while storage is down: store-and-forward's own pace, from 0.5 s doubling to at most 30 s, with jitter. */
+const retryDelayMs = (attempt: number): number => backoffDelay(Math.min(attempt + 1, 31), 500, 30_000, Math.random);
 
 /**
  * Payments whose outcome could not be recorded because storage failed: the
