@@ -83,10 +83,15 @@ export class OperationTable {
    * `unknown` for anything else under the protocol's base path, null outside it.
    */
   nameOf(req: Request): string | null {
+    // Asked by the request log, metrics, the audit trail and the error filter: worked out once a request.
+    if (this.names.has(req)) return this.names.get(req)!;
     const operation = this.match(req);
-    if (operation) return operation.name;
-    return pathOf(req).startsWith(PROTOCOL_BASE) ? 'unknown' : null;
+    const name = operation ? operation.name : pathOf(req).startsWith(PROTOCOL_BASE) ? 'unknown' : null;
+    this.names.set(req, name);
+    return name;
   }
+
+  private readonly names = new WeakMap<Request, string | null>();
 
   /** Advices: an unknown outcome (500) keeps them with a conforming sender (docs/protocol.md §10). */
   isAdvice(name: string | null): boolean {

@@ -210,9 +210,21 @@ export async function insertRaw(
   if (rows.length === 0) return;
   const em = managerOf(tx);
   const postgres = em.connection.options.type === 'postgres';
-  let n = 0;
-  const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
-  const values = rows.map(() => tuple()).join(', ');
   const params = rows.flat().map((v) => (!postgres && typeof v === 'boolean' ? (v ? 1 : 0) : v));
-  await em.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, params);
+  await em.query(insertText(table, columns, rows.length, postgres), params);
+}
+
+const insertTexts = new Map<string, string>();
+
+/** `INSERT INTO t (…) VALUES (…), …` for `count` rows: built once per shape, the same text every time. */
+function insertText(table: string, columns: readonly string[], count: number, postgres: boolean): string {
+  const key = `${postgres ? '$' : '?'}${count} ${table} ${columns.join(',')}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: count }, tuple).join(', ')}`;
+    if (insertTexts.size < 1_000) insertTexts.set(key, text);
+  }
+  return text;
 }
