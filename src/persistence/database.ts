@@ -1,5 +1,6 @@
 import { Mutex } from 'async-mutex';
-import { DataSource, EntityManager } from 'typeorm';
+import type BetterSqlite3 from 'better-sqlite3';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { SqliteFileLock } from './sqlite-file-lock';
 import type { WalCheckpointer } from './wal-checkpointer';
 
@@ -211,7 +212,46 @@ export async function insertRaw(
   const em = managerOf(tx);
   const postgres = em.connection.options.type === 'postgres';
   const params = rows.flat().map((v) => (!postgres && typeof v === 'boolean' ? (v ? 1 : 0) : v));
-  await em.query(insertText(table, columns, rows.length, postgres), params);
+  const text = insertText(table, columns, rows.length, postgres);
+  if (postgres) await em.query(text, params);
+  else runOnSqlite(em, text, params);
+}
+
+/** Statements prepared on each SQLite connection, by text (a fixed text is prepared once). */
+const prepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+/**
+ * Runs one statement on SQLite's single connection, inside its current
+ * transaction if one is open: rows for a statement that returns them
+ * (SELECT, RETURNING), else how many rows it changed. Straight to
+ * better-sqlite3's prepared statement rather than through TypeORM's query
+ * runner, which adds per statement a subscriber broadcast, a logger call and
+ * two clock reads that cost more than SQLite's own work on the hot paths
+ * (docs/benchmarks.md); errors come wrapped as TypeORM wraps them.
+ */
+export function runOnSqlite(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): { rows: Array<Record<string, unknown>>; affected: number } {
+  const connection = (em.connection.driver as unknown as { databaseConnection: BetterSqlite3.Database })
+    .databaseConnection;
+  let statements = prepared.get(connection);
+  if (!statements) prepared.set(connection, (statements = new Map()));
+  try {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = connection.prepare(sql);
+      if (statements.size < 1_000) statements.set(sql, statement);
+    }
+    if (statement.reader) {
+      const rows = statement.all(...params) as Array<Record<string, unknown>>;
+      return { rows, affected: rows.length };
+    }
+    return { rows: [], affected: statement.run(...params).changes };
+  } catch (error) {
+    throw new QueryFailedError(sql, [...params], error as Error);
+  }
 }
 
 const insertTexts = new Map<string, string>();

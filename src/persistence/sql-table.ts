@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryResult } from 'typeorm/query-runner/QueryResult';
-import { managerOf, type Tx } from './database';
+import { managerOf, runOnSqlite, type Tx } from './database';
 
 /** Rows a statement returned (reads, RETURNING) and how many rows it changed. */
 export interface SqlOutcome {
@@ -26,6 +26,7 @@ export async function execute(tx: Tx, sql: string, params: readonly unknown[]): 
   const postgres = em.connection.options.type === 'postgres';
   const text = postgres ? numbered(sql) : sql;
   const bound = params.map((v) => (v === undefined ? null : !postgres && typeof v === 'boolean' ? (v ? 1 : 0) : v));
+  if (!postgres) return runOnSqlite(em, text, bound);
   const runner = em.queryRunner ?? em.connection.createQueryRunner();
   try {
     const result = (await runner.query(text, bound, true)) as QueryResult;
