@@ -7,7 +7,7 @@ import { JsonObject } from '@app/persistence/column-types';
 import type { Tx } from '@app/persistence/database';
 import { GroupCommit } from '@app/persistence/group-commit';
 import { AuditDirection, AuditMessage } from './audit-message.entity';
-import { AuditRepository } from './audit.repository';
+import { AuditRepository, type TransitionEvent } from './audit.repository';
 
 /** Rows per INSERT: 12 columns × 400 stays far below SQLite's parameter limit. */
 const MAX_BATCH = 400;
@@ -52,11 +52,11 @@ export class AuditService {
   }
 
   /**
-   * Writes the row inside `tx`, the business transaction it records (a
-   * payment's lifecycle transition): committed with it or not at all.
+   * A payment's lifecycle transition, written inside `tx`, the transaction
+   * that made it: committed with it or not at all.
    */
-  recordWithin(tx: Tx, entry: AuditEntry): Promise<void> {
-    return this.repo.insertWithin(tx, [this.toRow(entry)]);
+  recordTransition(tx: Tx, event: Omit<TransitionEvent, 'at'>): Promise<void> {
+    return this.repo.insertTransition(tx, { ...event, at: this.clock.now() });
   }
 
   private async insert(rows: Array<Partial<AuditMessage>>): Promise<void[]> {

@@ -242,12 +242,11 @@ export class PaymentLifecycle {
   /** The transition's audit event: the payment's id, the transition, and the phases it left and reached. */
   private event(tx: Tx, name: TransitionName, payment: Payment): Promise<void> {
     const from = TRANSITIONS[name].from.length === 1 ? TRANSITIONS[name].from[0] : phaseOf(payment);
-    return this.audit.recordWithin(tx, {
-      direction: 'STATE',
+    return this.audit.recordTransition(tx, {
       operation: name,
-      messageId: payment.id,
+      paymentId: payment.id,
       tranId: payment.tranId,
-      institutionId: payment.partnerId,
+      partnerId: payment.partnerId,
       outcome: `${from}→${TRANSITIONS[name].to}`,
     });
   }
