@@ -76,12 +76,34 @@ export class Database {
   }
 
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.sqliteLock) return this.sqliteTransaction(this.sqliteLock, work);
     let unit: UnitOfWork | undefined;
     const inTransaction = (em: EntityManager) => work((unit = new UnitOfWork(em)) as unknown as Tx);
-    const result = await (this.sqliteLock
-      ? this.sqliteLock.runExclusive(() => this.dataSource.transaction(inTransaction))
-      : this.dataSource.transaction(inTransaction));
+    const result = await this.dataSource.transaction(inTransaction);
     unit?.committed();
+    return result;
+  }
+
+  /**
+   * SQLite's one connection, behind the mutex: BEGIN, the work, COMMIT (or
+   * ROLLBACK), each a statement run directly (see `runOnSqlite`); the same
+   * statements TypeORM's transaction would send, without its query runner.
+   */
+  private async sqliteTransaction<T>(lock: Mutex, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const em = this.dataSource.manager;
+    const unit = new UnitOfWork(em);
+    const result = await lock.runExclusive(async () => {
+      runOnSqlite(em, 'BEGIN TRANSACTION', []);
+      try {
+        const done = await work(unit as unknown as Tx);
+        runOnSqlite(em, 'COMMIT', []);
+        return done;
+      } catch (error) {
+        if (sqliteConnection(em).inTransaction) runOnSqlite(em, 'ROLLBACK', []);
+        throw error;
+      }
+    });
+    unit.committed();
     return result;
   }
 
@@ -217,6 +239,11 @@ export async function insertRaw(
   else runOnSqlite(em, text, params);
 }
 
+/** The better-sqlite3 connection behind a SQLite data source (it has one). */
+function sqliteConnection(em: EntityManager): BetterSqlite3.Database {
+  return (em.connection.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+}
+
 /** Statements prepared on each SQLite connection, by text (a fixed text is prepared once). */
 const prepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
@@ -234,8 +261,7 @@ export function runOnSqlite(
   sql: string,
   params: readonly unknown[],
 ): { rows: Array<Record<string, unknown>>; affected: number } {
-  const connection = (em.connection.driver as unknown as { databaseConnection: BetterSqlite3.Database })
-    .databaseConnection;
+  const connection = sqliteConnection(em);
   let statements = prepared.get(connection);
   if (!statements) prepared.set(connection, (statements = new Map()));
   try {
