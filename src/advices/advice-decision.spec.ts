@@ -1,6 +1,6 @@
 import { PaymentAlreadySettledError, PaymentNotConfirmableError } from '@app/errors/advice-errors';
 import type { Payment } from '@app/lifecycle/payment.entity';
-import { columnsOf, type Phase } from '@app/lifecycle/payment-states';
+import { columnsOf, STORED_PHASES, type StoredPhase } from '@app/lifecycle/payment-states';
 import type { AdviceKind } from './advice.entity';
 import { decideAdvice, type AdviceAction } from './advice-decision';
 
@@ -14,7 +14,7 @@ type Expected = AdviceAction | [typeof PaymentAlreadySettledError | typeof Payme
 const settled = (message: string): Expected => [PaymentAlreadySettledError, message];
 const notConfirmable = (message: string): Expected => [PaymentNotConfirmableError, message];
 
-const TABLE: Array<[AdviceKind, Exclude<Phase, 'NEW'>, boolean, Expected]> = [
+const TABLE: Array<[AdviceKind, StoredPhase, boolean, Expected]> = [
   // Confirmations
   ['CONFIRMATION', 'APPROVED', false, 'forward'],
   ['CONFIRMATION', 'CONFIRMED', false, 'nothing'],
@@ -43,7 +43,7 @@ const TABLE: Array<[AdviceKind, Exclude<Phase, 'NEW'>, boolean, Expected]> = [
   ['REVERSAL', 'NO_SCAN', false, 'nothing'],
 ];
 
-function aPayment(phase: Exclude<Phase, 'NEW'>, reversalRequested: boolean): Payment {
+function aPayment(phase: StoredPhase, reversalRequested: boolean): Payment {
   const { state, settlement } = columnsOf(phase);
   return { tranId: 'TRAN1', state, settlement: settlement ?? 'NONE', reversalRequested } as Payment;
 }
@@ -61,20 +61,9 @@ describe('the advice decision table (docs/protocol.md §7)', () => {
   });
 
   it('covers every phase for both kinds', () => {
-    const phases: Array<Exclude<Phase, 'NEW'>> = [
-      'WAITING_SCAN',
-      'SENDING',
-      'APPROVED',
-      'CONFIRMED',
-      'REVERSED',
-      'DECLINED',
-      'UNKNOWN',
-      'NO_SCAN',
-      'CLOSED',
-    ];
     for (const kind of ['CONFIRMATION', 'REVERSAL'] as const) {
       const covered = new Set(TABLE.filter(([k]) => k === kind).map(([, phase]) => phase));
-      expect([...covered].sort()).toEqual([...phases].sort());
+      expect([...covered].sort()).toEqual([...STORED_PHASES].sort());
     }
   });
 });

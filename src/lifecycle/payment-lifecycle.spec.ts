@@ -14,7 +14,7 @@ import { QrCodesRepository } from '@app/qr-codes/qr-codes.repository';
 import { HUB_SCHEMA } from '@app/store/hub-schema';
 import { PaymentLifecycle } from './payment-lifecycle';
 import type { Payment } from './payment.entity';
-import { IllegalTransitionError, phaseOf, TRANSITIONS, type Phase, type TransitionName } from './payment-states';
+import { IllegalTransitionError, phaseOf, TRANSITIONS, type StoredPhase, type TransitionName } from './payment-states';
 import { PaymentWrites } from './payment-writes.repository';
 import { PaymentsRepository } from './payments.repository';
 import { ScanSignal } from './scan-signal.service';
@@ -63,7 +63,7 @@ beforeAll(async () => {
 afterAll(() => dataSource.destroy());
 
 /** Columns of each phase a payment is stored in for a test. */
-const STORED: Record<Exclude<Phase, 'NEW'>, Pick<Payment, 'state' | 'settlement'>> = {
+const STORED: Record<StoredPhase, Pick<Payment, 'state' | 'settlement'>> = {
   WAITING_SCAN: { state: 'WAITING_SCAN', settlement: 'NONE' },
   SENDING: { state: 'SENDING', settlement: 'NONE' },
   APPROVED: { state: 'APPROVED', settlement: 'NONE' },
@@ -75,7 +75,7 @@ const STORED: Record<Exclude<Phase, 'NEW'>, Pick<Payment, 'state' | 'settlement'
   CLOSED: { state: 'CLOSED', settlement: 'NONE' },
 };
 
-function aPayment(phase: Exclude<Phase, 'NEW'>): Payment {
+function aPayment(phase: StoredPhase): Payment {
   const n = ++seq;
   const now = Date.now();
   return {
@@ -102,7 +102,7 @@ function aPayment(phase: Exclude<Phase, 'NEW'>): Payment {
   };
 }
 
-async function stored(phase: Exclude<Phase, 'NEW'>, extra: Partial<Payment> = {}): Promise<Payment> {
+async function stored(phase: StoredPhase, extra: Partial<Payment> = {}): Promise<Payment> {
   const payment = { ...aPayment(phase), ...extra };
   await db.transaction((tx) => writes.insert(tx, payment));
   return payment;
@@ -163,11 +163,11 @@ const events = async (tranId: string) =>
   ).rows;
 
 /** Where each transition is tried from (the approve that meets a requested reversal is reverseOnApproval). */
-function startOf(name: TransitionName): { phase: Exclude<Phase, 'NEW'>; extra?: Partial<Payment> } {
+function startOf(name: TransitionName): { phase: StoredPhase; extra?: Partial<Payment> } {
   if (name === 'hold') return { phase: 'WAITING_SCAN' };
   if (name === 'sendAtOnce') return { phase: 'SENDING' };
   if (name === 'reverseOnApproval') return { phase: 'SENDING', extra: { reversalRequested: true } };
-  return { phase: TRANSITIONS[name].from[0] as Exclude<Phase, 'NEW'> };
+  return { phase: TRANSITIONS[name].from[0] as StoredPhase };
 }
 
 describe('PaymentLifecycle: every transition', () => {
@@ -210,9 +210,7 @@ describe('PaymentLifecycle: every transition', () => {
   it.each(Object.keys(TRANSITIONS) as TransitionName[])(
     '%s refuses loudly a payment read in a phase it cannot leave',
     async (name) => {
-      const wrong: Exclude<Phase, 'NEW'> = TRANSITIONS[name].from.includes('DECLINED' as never)
-        ? 'UNKNOWN'
-        : 'DECLINED';
+      const wrong: StoredPhase = TRANSITIONS[name].from.includes('DECLINED' as never) ? 'UNKNOWN' : 'DECLINED';
       const payment = aPayment(wrong);
       await expect(run(name, payment)).rejects.toBeInstanceOf(IllegalTransitionError);
       expect(await events(payment.tranId)).toEqual([]);

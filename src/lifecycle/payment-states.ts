@@ -5,7 +5,25 @@ import type { Payment, PaymentState, Settlement } from './payment.entity';
  * stored `state`, with an approved payment split by what the retailer's
  * advices did to it (`settlement`). `NEW` is a payment not stored yet.
  */
-export type Phase = 'NEW' | Exclude<PaymentState, 'APPROVED'> | 'APPROVED' | 'CONFIRMED' | 'REVERSED';
+export type Phase = 'NEW' | StoredPhase;
+
+/** The phases of a stored payment. */
+export const STORED_PHASES = [
+  'WAITING_SCAN',
+  'SENDING',
+  'APPROVED',
+  'CONFIRMED',
+  'REVERSED',
+  'DECLINED',
+  'UNKNOWN',
+  'NO_SCAN',
+  'CLOSED',
+] as const;
+export type StoredPhase = (typeof STORED_PHASES)[number];
+
+/* Every stored state is a phase of its own (APPROVED is split by settlement): fails to compile otherwise. */
+const _everyStateIsAPhase: PaymentState extends StoredPhase ? true : never = true;
+void _everyStateIsAPhase;
 
 /** The advice a transition queues upstream in its own transaction, if any. */
 export type QueuedAdvice = 'CONFIRMATION' | 'REVERSAL' | null;
@@ -74,7 +92,7 @@ export function phaseOf(payment: Pick<Payment, 'state' | 'settlement'>): Phase {
 }
 
 /** The columns that put a payment in `phase`. */
-export function columnsOf(phase: Exclude<Phase, 'NEW'>): { state: PaymentState; settlement?: Settlement } {
+export function columnsOf(phase: StoredPhase): { state: PaymentState; settlement?: Settlement } {
   if (phase === 'CONFIRMED' || phase === 'REVERSED') return { state: 'APPROVED', settlement: phase };
   if (phase === 'APPROVED') return { state: 'APPROVED', settlement: 'NONE' };
   return { state: phase };
