@@ -3,10 +3,9 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Observable, mergeMap } from 'rxjs';
-import { bodyField } from '@app/common/http/body-field';
 import { OperationTable } from '@app/operations/operation-table';
-import { linkedTransaction } from './audit-link';
 import { AuditService } from './audit.service';
+import { inboundEntry } from './inbound-entry';
 
 /**
  * Records each successful protocol exchange before its answer is sent
@@ -31,19 +30,14 @@ export class AuditInterceptor implements NestInterceptor {
       (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
     return next.handle().pipe(
       mergeMap(async (response: unknown) => {
-        await this.audit.record({
-          direction: 'IN',
-          operation,
-          messageId: bodyField(req, 'id'),
-          // Only a transaction the hub found and the caller owns, never an id merely named in the body.
-          tranId: linkedTransaction() ?? null,
-          institutionId: req.user?.id,
-          httpStatus: status,
-          outcome: 'OK',
-          requestBody: req.body as unknown,
-          responseBody: response ?? null,
-          durationMs: Date.now() - started,
-        });
+        await this.audit.record(
+          inboundEntry(req, operation, {
+            httpStatus: status,
+            outcome: 'OK',
+            responseBody: response ?? null,
+            durationMs: Date.now() - started,
+          }),
+        );
         return response;
       }),
     );

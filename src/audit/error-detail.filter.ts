@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { errorDetailFor } from '@app/common/http/error-answer';
-import { bodyField } from '@app/common/http/body-field';
 import { ErrorType } from '@app/errors/error-type';
 import { OperationTable } from '@app/operations/operation-table';
 import {
@@ -17,8 +16,8 @@ import {
 } from '@app/errors/hub-error';
 import { httpStatusOf } from '@app/errors/http-status';
 import { isStorageUnavailable, isUniqueViolation } from '@app/persistence/database';
-import { linkedTransaction } from './audit-link';
 import { AuditService } from './audit.service';
+import { inboundEntry } from './inbound-entry';
 
 interface Principalled {
   user?: { id: string };
@@ -58,18 +57,10 @@ export class ErrorDetailFilter implements ExceptionFilter {
     };
     // Nothing an unauthenticated caller sends is stored (docs/protocol.md §3): only the access log line.
     if (!operation || !req.user) return send();
-    const recorded = this.audit.record({
-      direction: 'IN',
-      operation,
-      messageId: bodyField(req, 'id'),
-      // The echoed tranId may be any id the body named; the row links only what the hub verified.
-      tranId: linkedTransaction() ?? null,
-      institutionId: req.user?.id,
-      httpStatus: status,
-      outcome: body.errorType,
-      requestBody: req.body as unknown,
-      responseBody: body,
-    });
+    // The echoed tranId may be any id the body named; the row links only what the hub verified.
+    const recorded = this.audit.record(
+      inboundEntry(req, operation, { httpStatus: status, outcome: body.errorType, responseBody: body }),
+    );
     // docs/protocol.md §10: with the store unreachable its audit row cannot be written
     // either (it is tried, and fails, in the background); the answer must not
     // wait for that on a database that no longer answers.
