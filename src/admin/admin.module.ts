@@ -4,7 +4,9 @@ import { RetentionModule } from '@app/retention/retention.module';
 import { AdminController } from './admin.controller';
 import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
+import { AppConfig } from '@app/config/app-config';
 import { ConsoleController } from './console/console.controller';
+import { ConsoleTime } from './present/times';
 
 /**
  * The operator API (`/admin/v1`) and console (`/console`), docs/protocol.md §11.
@@ -14,6 +16,14 @@ import { ConsoleController } from './console/console.controller';
 @Module({
   imports: [OutboxModule, RetentionModule],
   controllers: [AdminController, ConsoleController],
-  providers: [AdminService, AdminRepository],
+  providers: [
+    AdminService,
+    AdminRepository,
+    {
+      provide: ConsoleTime,
+      useFactory: (c: AppConfig) => new ConsoleTime(c.hub.console.timeZone),
+      inject: [AppConfig],
+    },
+  ],
 })
 export class AdminModule {}

@@ -38,5 +38,6 @@ async function checkOperator(req: Request, credentials: CredentialsService): Pro
   if (!basic) throw new AuthenticationError();
   const principal = await credentials.authenticate(basic.username, basic.password, req.ip ?? 'unknown');
   if (!principal) throw new AuthenticationError();
-  if (principal.role !== 'operator') throw new ForbiddenError('Operator credential required');
+  if (principal.role !== 'operator' && principal.role !== 'viewer')
+    throw new ForbiddenError('Operator credential required');
 }

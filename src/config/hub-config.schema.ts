@@ -9,7 +9,7 @@ export type Secret = { kind: 'plain'; value: string } | { kind: 'scrypt'; hash: 
 export interface InstitutionConfig {
   id: string;
   name: string;
-  role: 'retailer' | 'partner' | 'operator';
+  role: 'retailer' | 'partner' | 'operator' | 'viewer';
   secret: Secret;
 }
 
@@ -36,6 +36,14 @@ export interface PartnerConfig {
 export const FLAT_PARTNER_KEYS = ['baseUrl', 'username', 'password', 'tls'] as const;
 export type FlatPartnerKey = (typeof FLAT_PARTNER_KEYS)[number];
 
+/** How the operations console shows times and where its settlement report cuts a business day. */
+export interface ConsoleConfig {
+  /** IANA time zone every time in the console and its reports is shown in, e.g. `Africa/Johannesburg`. */
+  timeZone: string;
+  /** Local time (`HH:MM`, in `timeZone`) at which a business day ends and the next begins. */
+  businessDayCutoff: string;
+}
+
 /** The operator's validated, resolved config file (docs/protocol.md §9). */
 export interface HubConfig {
   hub: { institutionId: string; name: string };
@@ -45,6 +53,8 @@ export interface HubConfig {
   retention: RetentionConfig;
   /** Bounds on what one caller can make the hub hold. */
   limits: { heldPaymentsPerRetailer: number };
+  /** How the operations console shows times and cuts business days (docs/operations-console.md). */
+  console: ConsoleConfig;
   institutions: InstitutionConfig[];
   partners: PartnerConfig[];
   /** The file this was loaded from (absolute when loaded with `loadHubConfig`). */
@@ -184,10 +194,10 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
   const institution = strictSection({
     id,
     name: text,
-    role: z.enum(['retailer', 'partner', 'operator'], {
+    role: z.enum(['retailer', 'partner', 'operator', 'viewer'], {
       errorMap: (issue, c) =>
         issue.code === 'invalid_enum_value'
-          ? { message: 'must be retailer, partner or operator' }
+          ? { message: 'must be retailer, partner, operator or viewer' }
           : { message: c.defaultError },
     }),
     password: institutionPassword,
@@ -284,6 +294,16 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
         // Payments of one retailer waiting for their scan at once, across every instance.
         heldPaymentsPerRetailer: int(1, 1_000_000).default(200),
       }).default({}),
+      console: strictSection({
+        timeZone: z
+          .string({ invalid_type_error: 'must be an IANA time zone name such as Africa/Johannesburg' })
+          .refine(isTimeZone, 'must be an IANA time zone name such as Africa/Johannesburg or UTC')
+          .default('UTC'),
+        businessDayCutoff: z
+          .string({ invalid_type_error: 'must be a time of day HH:MM' })
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM (00:00 to 23:59)')
+          .default('00:00'),
+      }).default({}),
       institutions: z
         .array(institution, {
           required_error: 'Required (list who may call the hub)',
@@ -296,7 +316,10 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
         .default([])
         .superRefine(uniqueIds('partner')),
     },
-    { typeMessage: 'must be a YAML mapping with hub, qr, timeouts, saf, retention, limits, institutions and partners' },
+    {
+      typeMessage:
+        'must be a YAML mapping with hub, qr, timeouts, saf, retention, limits, console, institutions and partners',
+    },
   )
     .superRefine((c, issues) => {
       const { scanWaitMs, retailerTimeoutMs } = c.timeouts;
@@ -332,4 +355,14 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       // zod leaves absent optional keys out, so a partner keeps only the keys it was given.
       partners: c.partners.map((p): PartnerConfig => ({ ...p, timeoutMs: p.timeoutMs ?? c.timeouts.partnerTimeoutMs })),
     }));
+}
+
+/** Whether this runtime's time zone data knows `name` (Node ships full ICU). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -97,6 +97,13 @@ function aPayment(phase: StoredPhase): Payment {
     error: null,
     partnerRef: null,
     lateResponse: null,
+    terminalId: 'T1',
+    scannedAt: null,
+    answeredAt: null,
+    approvedAt: null,
+    settledAt: null,
+    partnerMs: null,
+    unknownReason: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -14,6 +14,7 @@ import {
   columnsOf,
   IllegalTransitionError,
   phaseOf,
+  stampsOf,
   phasePredicate,
   TRANSITIONS,
   type TransitionName,
@@ -31,6 +32,8 @@ export interface Approval {
   approvedAmount: number;
   upstreamRequest: JsonObject;
   upstreamResponse: JsonObject;
+  /** How long the partner took to answer. */
+  partnerMs?: number;
   partnerRef?: string;
 }
 
@@ -68,7 +71,8 @@ export class PaymentLifecycle {
   async admit(tx: Tx, payment: Payment): Promise<void> {
     const name = payment.state === 'WAITING_SCAN' ? 'hold' : 'sendAtOnce';
     if (payment.state !== TRANSITIONS[name].to) throw new IllegalTransitionError(name, phaseOf(payment));
-    await this.payments.insert(tx, payment);
+    // A payment stored on its way upstream was released by an early scan or routed by the retailer: as good as scanned.
+    await this.payments.insert(tx, name === 'sendAtOnce' ? { ...payment, scannedAt: payment.createdAt } : payment);
     await this.event(tx, name, payment);
   }
 
@@ -119,6 +123,7 @@ export class PaymentLifecycle {
       const moved = await this.payments.moveReadingReversal(tx, payment.id, this.where('approve'), {
         ...changes,
         ...columnsOf('APPROVED'),
+        ...stampsOf('approve', now),
         updatedAt: now,
       });
       if (!moved) return false;
@@ -220,7 +225,8 @@ export class PaymentLifecycle {
     if (!allows(name, phase)) throw new IllegalTransitionError(name, phase);
     const target = columnsOf(TRANSITIONS[name].to);
     const now = this.clock.now();
-    if (!(await this.payments.move(tx, payment.id, this.where(name), { ...changes, ...target, updatedAt: now }))) {
+    const columns = { ...changes, ...target, ...stampsOf(name, now), updatedAt: now };
+    if (!(await this.payments.move(tx, payment.id, this.where(name), columns))) {
       return false;
     }
     await this.event(tx, name, payment);

@@ -28,12 +28,16 @@ void _everyStateIsAPhase;
 /** The advice a transition queues upstream in its own transaction, if any. */
 export type QueuedAdvice = 'CONFIRMATION' | 'REVERSAL' | null;
 
+/** The payment's time columns a transition sets to its own time (what the console's reports read). */
+export type Stamp = 'scannedAt' | 'answeredAt' | 'approvedAt' | 'settledAt';
+
 interface TransitionRule {
   from: readonly Phase[];
   to: Phase;
   queues: QueuedAdvice;
   /** What happened, as the state diagram and the audit trail say it. */
   label: string;
+  stamps?: readonly Stamp[];
 }
 
 /**
@@ -45,7 +49,13 @@ interface TransitionRule {
 export const TRANSITIONS = {
   hold: { from: ['NEW'], to: 'WAITING_SCAN', queues: null, label: 'stored, held for its scan' },
   sendAtOnce: { from: ['NEW'], to: 'SENDING', queues: null, label: 'stored, partner known (named or early scan)' },
-  claimForScan: { from: ['WAITING_SCAN'], to: 'SENDING', queues: null, label: 'scan accepted' },
+  claimForScan: {
+    from: ['WAITING_SCAN'],
+    to: 'SENDING',
+    queues: null,
+    label: 'scan accepted',
+    stamps: ['scannedAt'],
+  },
   expireWait: { from: ['WAITING_SCAN'], to: 'NO_SCAN', queues: null, label: 'no scan in time' },
   closeWait: {
     from: ['WAITING_SCAN'],
@@ -60,26 +70,41 @@ export const TRANSITIONS = {
     queues: null,
     label: 'retailer reversed while in flight',
   },
-  approve: { from: ['SENDING'], to: 'APPROVED', queues: null, label: 'partner approved' },
-  decline: { from: ['SENDING'], to: 'DECLINED', queues: null, label: 'partner declined' },
+  approve: {
+    from: ['SENDING'],
+    to: 'APPROVED',
+    queues: null,
+    label: 'partner approved',
+    stamps: ['answeredAt', 'approvedAt'],
+  },
+  decline: { from: ['SENDING'], to: 'DECLINED', queues: null, label: 'partner declined', stamps: ['answeredAt'] },
   markUnknown: {
     from: ['SENDING'],
     to: 'UNKNOWN',
     queues: 'REVERSAL',
     label: 'outcome unknown, hub reverses (TIMEOUT)',
+    stamps: ['answeredAt', 'settledAt'],
   },
   reverseOnApproval: {
     from: ['APPROVED'],
     to: 'REVERSED',
     queues: 'REVERSAL',
     label: 'approved after the retailer reversed',
+    stamps: ['settledAt'],
   },
-  confirm: { from: ['APPROVED'], to: 'CONFIRMED', queues: 'CONFIRMATION', label: 'retailer confirmed' },
+  confirm: {
+    from: ['APPROVED'],
+    to: 'CONFIRMED',
+    queues: 'CONFIRMATION',
+    label: 'retailer confirmed',
+    stamps: ['settledAt'],
+  },
   reverse: {
     from: ['APPROVED'],
     to: 'REVERSED',
     queues: 'REVERSAL',
     label: 'retailer reversed, or approval not answered',
+    stamps: ['settledAt'],
   },
 } as const satisfies Record<string, TransitionRule>;
 
@@ -89,6 +114,14 @@ export type TransitionName = keyof typeof TRANSITIONS;
 export function phaseOf(payment: Pick<Payment, 'state' | 'settlement'>): Phase {
   if (payment.state !== 'APPROVED') return payment.state;
   return payment.settlement === 'NONE' ? 'APPROVED' : payment.settlement;
+}
+
+/** The time columns `name` sets, each to `now`. */
+export function stampsOf(name: TransitionName, now: number): Partial<Record<Stamp, number>> {
+  const rule: TransitionRule = TRANSITIONS[name];
+  const stamps: Partial<Record<Stamp, number>> = {};
+  for (const stamp of rule.stamps ?? []) stamps[stamp] = now;
+  return stamps;
 }
 
 /** The columns that put a payment in `phase`. */

@@ -11,10 +11,37 @@ export type PaymentState = 'WAITING_SCAN' | 'SENDING' | 'APPROVED' | 'DECLINED' 
 /** What the retailer's advices did to an approved payment. */
 export type Settlement = 'NONE' | 'CONFIRMED' | 'REVERSED';
 
+/**
+ * Why a payment's outcome is UNKNOWN (the hub reversed it with reason TIMEOUT):
+ * the partner did not answer in time, answered with an error that decides
+ * nothing (5xx), could not be reached, approved unreadably; or the hub itself
+ * lost the outcome (its instance stopped with the payment in flight, or
+ * storage failed while recording the answer).
+ */
+export type UnknownReason =
+  | 'PARTNER_TIMEOUT'
+  | 'PARTNER_ERROR'
+  | 'PARTNER_UNREACHABLE'
+  | 'UNREADABLE_APPROVAL'
+  | 'PARTNER_NOT_CONFIGURED'
+  | 'HUB_STOPPED'
+  | 'STORAGE_FAILURE';
+
 @Entity('payments')
 @Index('idx_payments_tran_id', ['tranId'])
 @Index('idx_payments_state', ['state'])
 @Index('idx_payments_created_at', ['createdAt', 'id'])
+// The console's transaction list, newest first within one filter (docs/operations-console.md).
+@Index('idx_payments_state_created_at', ['state', 'createdAt', 'id'])
+@Index('idx_payments_partner_created_at', ['partnerId', 'createdAt', 'id'])
+@Index('idx_payments_client_created_at', ['clientId', 'createdAt', 'id'])
+@Index('idx_payments_terminal_created_at', ['terminalId', 'createdAt', 'id'])
+// The dashboard's windows and the settlement report's business days.
+@Index('idx_payments_answered_at', ['answeredAt'])
+@Index('idx_payments_approved_at', ['approvedAt'])
+@Index('idx_payments_settled_at', ['settledAt'])
+// Late answers kept for reconciliation: few, and found without reading the rest.
+@Index('idx_payments_late_answers', ['updatedAt'], { where: 'late_response IS NOT NULL' })
 // One payment at a time may hold a QR code (waiting for its scan or in flight upstream).
 @Index('uq_payments_active_tran_id', ['tranId'], { unique: true, where: "state IN ('WAITING_SCAN', 'SENDING')" })
 export class Payment {
@@ -27,6 +54,10 @@ export class Payment {
 
   @Column({ name: 'client_id', type: 'varchar', length: 256 })
   clientId!: string;
+
+  /** The retailer's terminal that asked for the payment (null for payments stored before it was kept). */
+  @Column({ name: 'terminal_id', type: 'varchar', length: 8, nullable: true })
+  terminalId!: string | null;
 
   @Column({ name: 'partner_id', type: 'varchar', length: 256, nullable: true })
   partnerId!: string | null;
@@ -90,6 +121,30 @@ export class Payment {
   /** A partner answer that arrived after the hub gave up (kept for reconciliation). */
   @Column(jsonColumn({ name: 'late_response', nullable: true }))
   lateResponse!: JsonObject | null;
+
+  /** When the partner's scan released the payment (or it was stored already on its way upstream). */
+  @Column(timeColumn({ name: 'scanned_at', nullable: true }))
+  scannedAt!: number | null;
+
+  /** When the partner's answer (or the lack of one) was recorded: APPROVED, DECLINED or UNKNOWN. */
+  @Column(timeColumn({ name: 'answered_at', nullable: true }))
+  answeredAt!: number | null;
+
+  /** When the partner's approval was recorded: the business day it belongs to (settlement report). */
+  @Column(timeColumn({ name: 'approved_at', nullable: true }))
+  approvedAt!: number | null;
+
+  /** When it was confirmed, reversed, or marked UNKNOWN with its timeout reversal queued. */
+  @Column(timeColumn({ name: 'settled_at', nullable: true }))
+  settledAt!: number | null;
+
+  /** How long the partner took to answer the pay call (or to time out), in milliseconds. */
+  @Column({ name: 'partner_ms', type: 'integer', nullable: true })
+  partnerMs!: number | null;
+
+  /** Why the outcome is UNKNOWN; null otherwise. */
+  @Column({ name: 'unknown_reason', type: 'varchar', length: 32, nullable: true })
+  unknownReason!: UnknownReason | null;
 
   @Column(timeColumn({ name: 'created_at' }))
   createdAt!: number;

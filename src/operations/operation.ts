@@ -1,8 +1,12 @@
 /** Who may call the hub (docs/protocol.md §3, §11). */
-export type Role = 'retailer' | 'partner' | 'operator';
+/**
+ * Who a caller is (docs/protocol.md §3): an operator may look and act (retry or
+ * resolve an advice); a viewer is an operator who may only look.
+ */
+export type Role = 'retailer' | 'partner' | 'operator' | 'viewer';
 
 /** Every role: a route open to any authenticated caller says so with this list. */
-export const ALL_ROLES: readonly Role[] = ['retailer', 'partner', 'operator'];
+export const ALL_ROLES: readonly Role[] = ['retailer', 'partner', 'operator', 'viewer'];
 
 /** How one answer of an operation is documented in the API document. */
 export interface DocumentedResponse {

@@ -56,7 +56,7 @@ export class PaymentRecovery implements OnApplicationBootstrap, BeforeApplicatio
             if (await this.lifecycle.endWait(tx, payment, 'closed')) closed++;
             return;
           }
-          if (await this.lifecycle.markUnknown(tx, payment)) reversed++;
+          if (await this.lifecycle.markUnknown(tx, payment, { unknownReason: 'HUB_STOPPED' })) reversed++;
         });
       }
       const released = await this.outbox.releaseLeasesOf(await this.instance.stoppedIds());

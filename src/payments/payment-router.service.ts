@@ -18,7 +18,7 @@ import { Database } from '@app/persistence/database';
 import { ScansRepository } from '@app/scans/scans.repository';
 import { PartnerDeclinedError, UpstreamUnavailableError } from '@app/errors/payment-errors';
 import { UnrecordedOutcomes } from './unrecorded-outcomes';
-import { approvedAmount, masked, scanPartnerName, upstreamAudit } from './upstream-call';
+import { approvedAmount, masked, scanPartnerName, unknownReasonOf, upstreamAudit } from './upstream-call';
 
 /**
  * Sends a matched payment to its partner and settles the outcome (docs/protocol.md §5.5):
@@ -87,18 +87,20 @@ export class PaymentRouter implements BeforeApplicationShutdown {
           onLateAnswer: (a) => void this.recordLate(payment, a),
         })
       : { kind: 'unknown', reason: 'partner not configured' };
+    const partnerMs = this.clock.now() - sentAt;
     try {
-      await this.audit.record(upstreamAudit(payment, upstream, outcome, this.clock.now() - sentAt));
+      await this.audit.record(upstreamAudit(payment, upstream, outcome, partnerMs));
       if (outcome.kind === 'successful') {
         const body = outcome.body as unknown as JsonObject;
         const approved = approvedAmount(body, payment);
         if (approved !== null) {
-          return await this.approve(payment, retailer, upstream, body, approved, partner, outcome.partnerRef);
+          const answer = { upstream, body, partnerMs, partnerRef: outcome.partnerRef };
+          return await this.approve(payment, retailer, answer, approved, partner);
         }
         this.logger.warn(`payment ${payment.id}: partner approval unreadable, reversing`);
       }
-      if (outcome.kind === 'failed') return await this.decline(payment, upstream, outcome);
-      return await this.giveUp(payment, upstream, outcome, registered?.config.timeoutMs);
+      if (outcome.kind === 'failed') return await this.decline(payment, upstream, outcome, partnerMs);
+      return await this.giveUp(payment, upstream, outcome, partnerMs, registered?.config.timeoutMs);
     } catch (error) {
       if (error instanceof HubError) throw error; // an answer, already recorded
       // The payment went upstream but its outcome could not be recorded (storage
@@ -139,19 +141,19 @@ export class PaymentRouter implements BeforeApplicationShutdown {
   private async approve(
     payment: Payment,
     retailer: PaymentRequestDto,
-    upstream: JsonObject,
-    body: JsonObject,
+    answer: { upstream: JsonObject; body: JsonObject; partnerMs: number; partnerRef: string | undefined },
     approved: number,
     partner: { id: string; name: string },
-    partnerRef: string | undefined,
   ): Promise<PaymentResponse> {
     const now = this.clock.now();
+    const { body } = answer;
     const response = buildPaymentResponse(retailer, body, partner, approved, new Date(now).toISOString(), this.hub);
     const won = await this.lifecycle.approve(payment, {
       approvedAmount: approved,
-      upstreamRequest: masked(upstream),
+      upstreamRequest: masked(answer.upstream),
       upstreamResponse: body,
-      partnerRef,
+      partnerMs: answer.partnerMs,
+      partnerRef: answer.partnerRef,
     });
     if (!won) throw new UpstreamUnavailableError(payment.tranId);
     return response;
@@ -161,12 +163,14 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     payment: Payment,
     upstream: JsonObject,
     outcome: Extract<PayOutcome, { kind: 'failed' }>,
+    partnerMs: number,
   ): Promise<never> {
     const error = outcome.error;
     const errorType = isErrorType(error.errorType) ? error.errorType : ErrorType.DECLINED_BY_PARTNER;
     await this.lifecycle.decline(payment, {
       upstreamRequest: masked(upstream),
       error: { ...error },
+      partnerMs,
       ...(outcome.partnerRef !== undefined && { partnerRef: outcome.partnerRef }),
     });
     throw new PartnerDeclinedError(errorType, error.errorMessage || 'Declined by partner', {
@@ -182,10 +186,13 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     payment: Payment,
     upstream: JsonObject,
     outcome: PayOutcome,
+    partnerMs: number,
     timeoutMs: number | undefined,
   ): Promise<never> {
     const changes = {
       upstreamRequest: masked(upstream),
+      partnerMs,
+      unknownReason: unknownReasonOf(outcome),
       ...(outcome.partnerRef !== undefined && { partnerRef: outcome.partnerRef }),
     };
     const queued = await this.db.transaction((tx) => this.lifecycle.markUnknown(tx, payment, changes));

@@ -63,7 +63,10 @@ export class UnrecordedOutcomes {
       await this.qrCodes.lock(tx, payment.tranId);
       const current = await this.payments.find(payment.id, tx);
       if (current?.state === 'SENDING') {
-        await this.lifecycle.markUnknown(tx, current, upstream ? { upstreamRequest: masked(upstream) } : {});
+        await this.lifecycle.markUnknown(tx, current, {
+          unknownReason: 'STORAGE_FAILURE',
+          ...(upstream && { upstreamRequest: masked(upstream) }),
+        });
       } else if (current?.state === 'APPROVED' && current.settlement === 'NONE') {
         await this.lifecycle.reverse(tx, current, { reversalReason: 'TIMEOUT' }, null);
       } else if (current?.state === 'APPROVED' && current.settlement === 'CONFIRMED') {

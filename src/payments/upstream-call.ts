@@ -1,4 +1,4 @@
-import type { Payment } from '@app/lifecycle/payment.entity';
+import type { Payment, UnknownReason } from '@app/lifecycle/payment.entity';
 import type { JsonObject } from '@app/persistence/column-types';
 import type { AuditEntry } from '@app/audit/audit.service';
 import type { PayOutcome } from '@app/partners/partner-connector';
@@ -49,4 +49,17 @@ export function upstreamAudit(
     responseBody: outcome.kind === 'successful' ? outcome.body : outcome.kind === 'failed' ? outcome.error : null,
     durationMs,
   };
+}
+
+/**
+ * Why a pay call ended without a decision, as the console says it. Connectors
+ * report a timeout as reason `timeout` (packages/connector-kit), the guard as
+ * an overrun; a status means the partner answered, with nothing final.
+ */
+export function unknownReasonOf(outcome: PayOutcome): UnknownReason {
+  if (outcome.kind === 'successful') return 'UNREADABLE_APPROVAL';
+  if (outcome.kind === 'failed') return 'PARTNER_ERROR';
+  if (outcome.reason === 'partner not configured') return 'PARTNER_NOT_CONFIGURED';
+  if (/^timeout\b|timed out|overran its timeout/i.test(outcome.reason)) return 'PARTNER_TIMEOUT';
+  return outcome.status !== undefined ? 'PARTNER_ERROR' : 'PARTNER_UNREACHABLE';
 }

@@ -4,6 +4,8 @@ export const OTHER_RETAILER = { id: '5678', password: 'other-retailer-secret' };
 export const WALLET = { id: 'wallet-a', password: 'wallet-secret' };
 export const SANDBOX = { id: 'sandbox', password: 'sandbox-secret' };
 export const OPERATOR = { id: 'ops', password: 'operator-secret' };
+/** An operator who may only look (role viewer). */
+export const VIEWER = { id: 'auditor', password: 'viewer-secret' };
 /** What the hub sends to the test partner server. */
 export const HUB_UPSTREAM = { username: 'qr-hub', password: 'hub-upstream-secret' };
 
@@ -13,6 +15,7 @@ export const TEST_ENV: NodeJS.ProcessEnv = {
   T_WALLET_PW: WALLET.password,
   T_SANDBOX_PW: SANDBOX.password,
   T_OPERATOR_PW: OPERATOR.password,
+  T_VIEWER_PW: VIEWER.password,
   T_HUB_UPSTREAM_PW: HUB_UPSTREAM.password,
 };
 
@@ -28,6 +31,8 @@ export interface TestHubConfigOptions {
   /** The `retention:` section's keys (the hub's defaults otherwise). */
   retention?: Record<string, number | string>;
   heldPaymentsPerRetailer?: number;
+  /** The `console:` section's keys (UTC and midnight otherwise). */
+  console?: { timeZone?: string; businessDayCutoff?: string };
   /** More `partners:` entries (e.g. on a connector type a test hands in). */
   extraPartners?: Array<Record<string, unknown>>;
 }
@@ -59,12 +64,14 @@ timeouts:
 saf: { initialDelayMs: ${o.initialDelayMs ?? 1000}, maxDelayMs: ${o.maxDelayMs ?? 60000}, leaseMs: 30000, batchSize: 100 }
 ${o.retention ? `retention: ${JSON.stringify(o.retention)}` : ''}
 limits: { heldPaymentsPerRetailer: ${o.heldPaymentsPerRetailer ?? 200} }
+${o.console ? `console: ${JSON.stringify(o.console)}` : ''}
 institutions:
   - { id: "${RETAILER.id}", name: Test Retailer, role: retailer, password: { env: T_RETAILER_PW } }
   - { id: "${OTHER_RETAILER.id}", name: Other Retailer, role: retailer, password: { env: T_OTHER_RETAILER_PW } }
   - { id: ${WALLET.id}, name: Wallet A, role: partner, password: { env: T_WALLET_PW } }
   - { id: ${SANDBOX.id}, name: Sandbox Wallet, role: partner, password: { env: T_SANDBOX_PW } }
   - { id: ${OPERATOR.id}, name: Operator, role: operator, password: { env: T_OPERATOR_PW } }
+  - { id: ${VIEWER.id}, name: Auditor, role: viewer, password: { env: T_VIEWER_PW } }
 partners:
   - { id: sandbox, connector: sandbox }${wallet}${(o.extraPartners ?? []).map((p) => `\n  - ${JSON.stringify(p)}`).join('')}
 `;
