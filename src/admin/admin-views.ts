@@ -2,6 +2,9 @@ import type { AdviceKind } from '@app/advices/advice.entity';
 import type { OutboxEntry, OutboxStatus } from '@app/outbox/outbox-entry.entity';
 import type { PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import type { Payment } from '@app/lifecycle/payment.entity';
+import { phaseOf, type StoredPhase } from '@app/lifecycle/payment-states';
+import { money, type Money } from './present/money';
+import { paymentWords, type PaymentWords } from './present/payment-words';
 import type { TimelineEvent } from './timeline';
 
 /** Which kind of id the operator's search matched. */
@@ -19,6 +22,41 @@ export interface PaymentSummary {
   partnerId: string | null;
   upstreamId: string | null;
   createdAt: string;
+  /** What happened to it, in words, with the status of the advice the hub owes its partner. */
+  words: PaymentWords;
+  money: Money;
+}
+
+/** One row of `GET /admin/v1/payments`, the transaction list. */
+export interface PaymentListItem {
+  paymentId: string;
+  tranId: string;
+  createdAt: string;
+  phase: StoredPhase;
+  words: PaymentWords;
+  amount: number;
+  /** ISO 4217 numeric code, as stored ('710'). */
+  currency: string;
+  money: Money;
+  approvedAmount: number | null;
+  partnerId: string | null;
+  /** The retailer's client id. */
+  retailerId: string;
+  terminalId: string | null;
+  unknownReason: Payment['unknownReason'];
+  /** The partner's (or hub's) errorType when it failed, e.g. DECLINED. */
+  errorType: string | null;
+}
+
+/** `GET /admin/v1/payments`: one page, newest first, and the cursor of the next (null: no more). */
+export interface PaymentListPage {
+  items: PaymentListItem[];
+  /** Cursor of the older page; null on the last one. */
+  next: string | null;
+  /** Cursor of the newer page (the one before); null on the first one. */
+  previous: string | null;
+  /** What `q` found, when it was given: the transaction whose payments these are (null: nothing). */
+  matched?: { tranId: string; matchedBy: MatchKind } | null;
 }
 
 /** An advice the hub owes a partner, as the operator sees it. */
@@ -51,7 +89,7 @@ export interface OutboxOverview {
   parked: OutboxEntryView[];
 }
 
-export function paymentSummary(p: Payment): PaymentSummary {
+export function paymentSummary(p: Payment, advice: OutboxStatus | null = null): PaymentSummary {
   return {
     id: p.id,
     state: p.state,
@@ -62,7 +100,39 @@ export function paymentSummary(p: Payment): PaymentSummary {
     partnerId: p.partnerId,
     upstreamId: p.upstreamId,
     createdAt: iso(p.createdAt),
+    words: paymentWords({ ...p, advice }),
+    money: money(p.amount, p.currency),
   };
+}
+
+export function paymentListItem(p: Payment, advice: OutboxStatus | null): PaymentListItem {
+  const errorType = p.error?.errorType;
+  return {
+    paymentId: p.id,
+    tranId: p.tranId,
+    createdAt: iso(p.createdAt),
+    phase: phaseOf(p) as StoredPhase,
+    words: paymentWords({ ...p, advice }),
+    amount: p.amount,
+    currency: p.currency,
+    money: money(p.amount, p.currency),
+    approvedAmount: p.approvedAmount,
+    partnerId: p.partnerId,
+    retailerId: p.clientId,
+    terminalId: p.terminalId,
+    unknownReason: p.unknownReason,
+    errorType: typeof errorType === 'string' && errorType ? errorType : null,
+  };
+}
+
+/** The status of each payment's latest advice among `entries` (the reversal after a confirmation, say). */
+export function latestAdviceOf(entries: readonly OutboxEntry[]): Map<string, OutboxStatus> {
+  const latest = new Map<string, OutboxEntry>();
+  for (const e of entries) {
+    const seen = latest.get(e.paymentId);
+    if (!seen || e.createdAt >= seen.createdAt) latest.set(e.paymentId, e);
+  }
+  return new Map([...latest].map(([id, e]) => [id, e.status]));
 }
 
 export function outboxEntryView(e: OutboxEntry): OutboxEntryView {

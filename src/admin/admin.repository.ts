@@ -11,6 +11,9 @@ import { Scan } from '@app/scans/scan.entity';
 import { MatchKind } from './admin-views';
 import { TransactionRecords } from './timeline';
 import { payOperation } from '@app/payments/pay.operation';
+import { phasePredicate } from '@app/lifecycle/payment-states';
+import type { OutboxStatus } from '@app/outbox/outbox-entry.entity';
+import type { PaymentFilter } from './transactions/payment-query';
 
 const qrCodes = new SqlTable(QrCode);
 const payments = new SqlTable(Payment);
@@ -71,6 +74,64 @@ export class AdminRepository {
       );
       if (audited) return { tranId: audited, matchedBy: audited === q ? 'tranId' : 'messageId' };
       return (await scans.exists(tx, 'tran_id = ?', [q])) ? { tranId: q, matchedBy: 'tranId' } : null;
+    });
+  }
+
+  /**
+   * One page of the transaction list, newest first (created_at DESC, id DESC),
+   * after the cursor: `limit + 1` rows, so the caller knows whether there is
+   * more (a `newer` cursor: the rows just newer than it, oldest first). Each filter is one indexed column beside created_at (the composite
+   * indexes `(state|partner_id|client_id|terminal_id, created_at, id)`), so
+   * the database walks one index backwards and stops at the page's end; the
+   * row comparison `(created_at, id) < (?, ?)` is the keyset, never an OFFSET.
+   * `tranId` (a located search) narrows to that transaction's few payments.
+   */
+  listPayments(f: PaymentFilter, tranId: string | null): Promise<Payment[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]): void => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (tranId !== null) add('tran_id = ?', tranId);
+    // Phases are literals from a fixed list (never the caller's text).
+    if (f.phases.length) add(phasePredicate(f.phases));
+    if (f.partner !== null) add('partner_id = ?', f.partner);
+    if (f.retailer !== null) add('client_id = ?', f.retailer);
+    if (f.terminal !== null) add('terminal_id = ?', f.terminal);
+    if (f.currency !== null) add('currency = ?', f.currency);
+    if (f.minAmount !== null) add('amount >= ?', f.minAmount);
+    if (f.maxAmount !== null) add('amount <= ?', f.maxAmount);
+    if (f.from !== null) add('created_at >= ?', f.from);
+    if (f.to !== null) add('created_at < ?', f.to);
+    const newer = f.cursor?.newer === true;
+    if (f.cursor !== null) add(`(created_at, id) ${newer ? '>' : '<'} (?, ?)`, f.cursor.createdAt, f.cursor.id);
+    const sql = where.length ? where.join(' AND ') : '1 = 1';
+    // The page before (newer) walks the same index forwards; the caller puts it back newest first.
+    const order = newer ? 'ORDER BY created_at ASC, id ASC LIMIT ?' : 'ORDER BY created_at DESC, id DESC LIMIT ?';
+    return this.db.run((tx) => payments.select(tx, sql, [...params, f.limit + 1], order));
+  }
+
+  /**
+   * The status of each payment's latest advice owed to its partner (the
+   * reversal after a confirmation, say), in one query for a page of payments.
+   */
+  latestAdvices(paymentIds: readonly string[]): Promise<Map<string, OutboxStatus>> {
+    if (!paymentIds.length) return Promise.resolve(new Map());
+    return this.db.run(async (tx) => {
+      const { rows } = await execute(
+        tx,
+        `SELECT payment_id, status, created_at FROM outbox WHERE payment_id IN ${placeholders(paymentIds.length)}`,
+        paymentIds,
+      );
+      const latest = new Map<string, { status: OutboxStatus; at: number }>();
+      for (const row of rows) {
+        const id = String(row.payment_id);
+        const at = Number(row.created_at);
+        const seen = latest.get(id);
+        if (!seen || at >= seen.at) latest.set(id, { status: row.status as OutboxStatus, at });
+      }
+      return new Map([...latest].map(([id, v]) => [id, v.status]));
     });
   }
 

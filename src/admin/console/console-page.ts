@@ -1,9 +1,11 @@
 import type { PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import type { Principal } from '@app/auth/principal';
 import type { OldestRecord } from '@app/retention/retention-stats';
-import type { OutboxEntryView, OutboxOverview, TransactionView } from '../admin-views';
+import type { OutboxEntryView, OutboxOverview, PaymentSummary, TransactionView } from '../admin-views';
+import type { ConsoleTime } from '../present/times';
 import type { TimelineEvent } from '../timeline';
 import { html, SafeHtml } from './html';
+import { consoleLayout } from './layout';
 
 /** Outcome of an operator action, carried back to the page by the redirect (`?done=`). */
 export type ConsoleNotice = 'retried' | 'resolved' | 'not-parked' | 'not-found';
@@ -20,114 +22,212 @@ export function isConsoleNotice(value: unknown): value is ConsoleNotice {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(NOTICES, value);
 }
 
-/** Everything one render of the console shows. */
-export interface ConsolePageModel {
+/** What every console page knows: who looks, in which zone, and the notice an action left. */
+export interface PageContext {
   operator: Principal;
-  /** The search as typed (shown back in the box). */
-  q: string;
-  transaction: TransactionView | null;
-  /** Why the search found nothing, when it did not. */
-  searchProblem: string | null;
+  time: ConsoleTime;
+  /** Now, for the zone's offset in the footer. */
+  now: number;
   notice: ConsoleNotice | null;
+  /** This page's own path and query: where an action on it returns to. */
+  self: string;
+}
+
+/** Only an operator may act; a viewer sees the same page without the buttons. */
+export const mayAct = (operator: Principal): boolean => operator.role === 'operator';
+
+/**
+ * Where a Retry or Resolve form returns to: the console page it was on, as a
+ * relative path (`/console…`), with the outcome named by `done`. Anything
+ * else (another host, `//evil`, a backslash, no path at all) falls back to
+ * the advices page: a redirect never leaves the console.
+ */
+export function returnPath(back: unknown, notice: ConsoleNotice): string {
+  const fallback = '/console/advices';
+  const candidate = typeof back === 'string' && back.length <= 2000 ? back : fallback;
+  const safe = /^\/console(?:[/?][^\\\s]*)?$/.test(candidate) && !candidate.startsWith('//') ? candidate : fallback;
+  const url = new URL(safe, 'https://console.invalid');
+  if (url.origin !== 'https://console.invalid' || !/^\/console(\/|$)/.test(url.pathname)) {
+    return `${fallback}?done=${notice}`;
+  }
+  url.searchParams.set('done', notice);
+  return `${url.pathname}${url.search}`;
+}
+
+/** The notice an action left, as a status line. */
+export function noticeLine(notice: ConsoleNotice | null): SafeHtml | string {
+  if (!notice) return '';
+  const n = NOTICES[notice];
+  return html`<p class="notice ${n.ok ? 'ok' : 'problem'}" role="status" id="notice">${n.text}</p>`;
+}
+
+/** A time in the console's zone, with the instant for machines. */
+export function timeTag(time: ConsoleTime, epochMs: number): SafeHtml {
+  return html`<time datetime="${new Date(epochMs).toISOString()}">${time.format(epochMs)}</time>`;
+}
+
+/** The Retry and Resolve buttons of a parked advice; the URL carries everything (no body to parse). */
+function actions(e: OutboxEntryView, ctx: PageContext): SafeHtml | string {
+  if (e.status !== 'PARKED' || !mayAct(ctx.operator)) return '';
+  const back = `?back=${encodeURIComponent(ctx.self)}`;
+  const action = (verb: string): string => `/console/outbox/${encodeURIComponent(e.id)}/${verb}${back}`;
+  return html`<form class="inline" method="post" action="${action('retry')}">
+      <button type="submit" aria-label="Retry advice ${e.id}">Retry</button>
+    </form>
+    <form class="inline" method="post" action="${action('resolve')}">
+      <button type="submit" aria-label="Resolve advice ${e.id}">Resolve</button>
+    </form>`;
+}
+
+const timelineLink = (id: string): string => `/console/transactions/${encodeURIComponent(id)}`;
+
+/** The advices page: the outbox per partner, the parked advices, and the records kept. */
+export interface AdvicesPageModel {
   outbox: OutboxOverview;
   /** The oldest record kept per kind (retention policy). */
   retention: OldestRecord[];
 }
 
-const STYLE = `
-body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f7f9}
-header{background:#1f3a5f;color:#fff;padding:10px 20px;display:flex;justify-content:space-between;align-items:center}
-header h1{font-size:18px;margin:0}
-main{padding:16px 20px;max-width:1400px}
-section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:12px 16px;margin-bottom:16px}
-h2{font-size:16px;margin:0 0 10px}
-table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eceff3;vertical-align:top}
-th{background:#f0f2f5;font-weight:600}
-.num{text-align:right;font-variant-numeric:tabular-nums}
-time{white-space:nowrap}
-code,.id{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
-.status{font-weight:600}
-.notice{padding:8px 12px;border-radius:4px;margin-bottom:12px}
-.ok{background:#e6f4ea;border:1px solid #a8d5b5}
-.problem{background:#fdecea;border:1px solid #f5b7b1}
-form.inline{display:inline;margin:0}
-input[type=search]{width:420px;padding:5px}
-button{padding:4px 10px;cursor:pointer}
-.muted{color:#667}`;
-
-/** The console page: one server-rendered document, no script, nothing fetched from elsewhere. */
-export function renderConsolePage(m: ConsolePageModel): SafeHtml {
-  const notice = m.notice ? NOTICES[m.notice] : null;
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${m.transaction ? `${m.transaction.tranId} · ` : ''}QR hub console</title>
-        <style>
-          ${new SafeHtml(STYLE)}
-        </style>
-      </head>
-      <body>
-        <header>
-          <h1>QR hub · operator console</h1>
-          <span>Signed in as ${m.operator.name} (${m.operator.id})</span>
-        </header>
-        <main>
-          ${notice ? html`<p class="notice ${notice.ok ? 'ok' : 'problem'}" role="status">${notice.text}</p>` : ''}
-          <section id="search">
-            <form method="get" action="/console" role="search">
-              <label for="q">tranId or message id</label>
-              <input type="search" id="q" name="q" value="${m.q}" maxlength="64" autofocus />
-              <button type="submit">Search</button>
-            </form>
-          </section>
-          ${m.searchProblem ? html`<p class="notice problem" role="alert" id="search-problem">${m.searchProblem}</p>` : ''}
-          ${m.transaction ? transactionSection(m.transaction) : ''} ${outboxSection(m.outbox.partners)}
-          ${parkedSection(m.outbox.parked, m.q)} ${retentionSection(m.retention)}
-        </main>
-      </body>
-    </html> `;
+export function renderAdvicesPage(ctx: PageContext, m: AdvicesPageModel): SafeHtml {
+  const body = html`<h1>Advices owed to partners</h1>
+    ${noticeLine(ctx.notice)} ${outboxSection(m.outbox.partners)} ${parkedSection(m.outbox.parked, ctx)}
+    ${retentionSection(m.retention, ctx.time)}`;
+  return layout(ctx, 'Advices', 'advices', body);
 }
 
-function transactionSection(t: TransactionView): SafeHtml {
-  const payments = t.payments.map(
-    (p) =>
-      html`<li>
-        payment <span class="id">${p.id}</span>:
-        <span class="status">${p.state}</span>${p.settlement === 'NONE' ? '' : ` / ${p.settlement}`}, amount ${p.amount}
-        (currency ${p.currency})${p.partnerId ? `, partner ${p.partnerId}` : ''}
-      </li>`,
+/** The timeline page: one transaction's payments, its advices and every event, oldest first. */
+export interface TimelinePageModel {
+  /** The transaction, or null with `problem` saying why not. */
+  transaction: TransactionView | null;
+  problem: string | null;
+}
+
+export function renderTimelinePage(ctx: PageContext, m: TimelinePageModel): SafeHtml {
+  const t = m.transaction;
+  if (!t) {
+    const body = html`<h1>Transaction</h1>
+      <p class="notice problem" role="alert" id="problem">${m.problem ?? 'Nothing found.'}</p>
+      <p><a href="/console">Back to the transactions</a></p>`;
+    return layout(ctx, 'Transaction', null, body);
+  }
+  const body = html`<h1>Transaction <span class="id">${t.tranId}</span></h1>
+    ${noticeLine(ctx.notice)}
+    <p class="muted">Found by ${t.matchedBy}. <a href="/console">Back to the transactions</a></p>
+    ${paymentsSection(t.payments, ctx.time)} ${transactionAdvices(t.outbox, ctx)} ${timelineSection(t.events, ctx.time)}`;
+  return layout(ctx, `Transaction ${t.tranId}`, null, body);
+}
+
+function layout(ctx: PageContext, title: string, active: 'advices' | null, body: SafeHtml): SafeHtml {
+  return consoleLayout(
+    { title, active, operator: ctx.operator, zoneLabel: ctx.time.label(ctx.now), style: PAGE_STYLE },
+    body,
   );
-  return html`<section id="transaction">
-    <h2>Transaction <span class="id">${t.tranId}</span> <span class="muted">(matched by ${t.matchedBy})</span></h2>
+}
+
+/** Styles of the list, timeline and advices pages beside the shared ones. */
+export const PAGE_STYLE = `
+.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:8px 16px;align-items:end}
+.filters label{display:block;font-weight:600;margin-bottom:2px}
+.filters input,.filters select{width:100%;padding:4px}
+.filters .wide{grid-column:1/-1}
+.filters .hint{font-size:12px;display:block}
+.pager{display:flex;gap:16px;margin-top:10px}
+.words{font-weight:600}`;
+
+function paymentsSection(payments: PaymentSummary[], time: ConsoleTime): SafeHtml {
+  const rows = payments.map(
+    (p) =>
+      html`<tr data-payment-id="${p.id}">
+        <td>${timeTag(time, Date.parse(p.createdAt))}</td>
+        <td class="id">${p.id}</td>
+        <td class="words tone-${p.words.tone}">${p.words.text}</td>
+        <td class="num">${p.money.text}</td>
+        <td>${p.partnerId ?? '—'}</td>
+      </tr>`,
+  );
+  return html`<section id="payments" aria-labelledby="payments-h">
+    <h2 id="payments-h">Payments</h2>
     ${
-      payments.length
-        ? html`<ul>
-            ${payments}
-          </ul>`
+      rows.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Payment</th>
+                <th scope="col">State</th>
+                <th scope="col" class="num">Amount</th>
+                <th scope="col">Partner</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows}
+            </tbody>
+          </table>`
         : html`<p class="muted">No payment against this code.</p>`
     }
+  </section>`;
+}
+
+function transactionAdvices(entries: OutboxEntryView[], ctx: PageContext): SafeHtml {
+  const rows = entries.map(
+    (e) =>
+      html`<tr data-outbox-id="${e.id}">
+        <td class="id">${e.id}</td>
+        <td>${e.kind}</td>
+        <td>${e.partnerId}</td>
+        <td class="status">${e.status}</td>
+        <td class="num">${e.attempts}</td>
+        <td>${e.lastError ?? ''}</td>
+        <td>${actions(e, ctx)}</td>
+      </tr>`,
+  );
+  return html`<section id="advices" aria-labelledby="advices-h">
+    <h2 id="advices-h">Advices owed to the partner</h2>
+    ${
+      rows.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th scope="col">Advice</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Partner</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">Attempts</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows}
+            </tbody>
+          </table>`
+        : html`<p class="muted">None.</p>`
+    }
+  </section>`;
+}
+
+function timelineSection(events: TimelineEvent[], time: ConsoleTime): SafeHtml {
+  return html`<section aria-labelledby="timeline-h">
+    <h2 id="timeline-h">Timeline</h2>
     <table id="timeline">
       <thead>
         <tr>
-          <th>Time</th>
-          <th>Event</th>
-          <th>Detail</th>
-          <th>Status</th>
+          <th scope="col">Time</th>
+          <th scope="col">Event</th>
+          <th scope="col">Detail</th>
+          <th scope="col">Status</th>
         </tr>
       </thead>
       <tbody>
-        ${t.events.map(timelineRow)}
+        ${events.map((e) => timelineRow(e, time))}
       </tbody>
     </table>
   </section>`;
 }
 
-function timelineRow(e: TimelineEvent): SafeHtml {
+function timelineRow(e: TimelineEvent, time: ConsoleTime): SafeHtml {
   return html`<tr data-kind="${e.kind}">
-    <td><time datetime="${e.time}">${e.time.replace('T', ' ').replace('Z', '')}</time></td>
+    <td>${timeTag(time, Date.parse(e.time))}</td>
     <td>${e.title}</td>
     <td class="id">${e.detail}</td>
     <td class="status">${e.status}</td>
@@ -144,15 +244,15 @@ function outboxSection(partners: PartnerOutboxStats[]): SafeHtml {
         <td class="num">${age(p.oldestPendingMs)}</td>
       </tr> `,
   );
-  return html`<section id="outbox">
-    <h2>Outbox per partner</h2>
+  return html`<section id="outbox" aria-labelledby="outbox-h">
+    <h2 id="outbox-h">Outbox per partner</h2>
     <table>
       <thead>
         <tr>
-          <th>Partner</th>
-          <th class="num">Pending</th>
-          <th class="num">Parked</th>
-          <th class="num">Oldest pending</th>
+          <th scope="col">Partner</th>
+          <th scope="col" class="num">Pending</th>
+          <th scope="col" class="num">Parked</th>
+          <th scope="col" class="num">Oldest pending</th>
         </tr>
       </thead>
       <tbody>
@@ -168,38 +268,33 @@ function outboxSection(partners: PartnerOutboxStats[]): SafeHtml {
   </section>`;
 }
 
-function parkedSection(parked: OutboxEntryView[], q: string): SafeHtml {
-  // Actions carry everything in the URL, so the form has no body to parse; `q` brings the operator back to the same view.
-  const back = q ? `?q=${encodeURIComponent(q)}` : '';
-  const rows = parked.map((e) => {
-    const action = (verb: string): string => `/console/outbox/${encodeURIComponent(e.id)}/${verb}${back}`;
-    return html`<tr data-outbox-id="${e.id}">
-      <td><a class="id" href="/console?q=${encodeURIComponent(e.id)}">${e.id}</a></td>
-      <td><a class="id" href="/console?q=${encodeURIComponent(e.paymentId)}">${e.paymentId}</a></td>
-      <td>${e.partnerId}</td>
-      <td>${e.kind}</td>
-      <td class="num">${e.attempts}</td>
-      <td>${e.lastError ?? ''}</td>
-      <td>${e.createdAt}</td>
-      <td>
-        <form class="inline" method="post" action="${action('retry')}"><button type="submit">Retry</button></form>
-        <form class="inline" method="post" action="${action('resolve')}"><button type="submit">Resolve</button></form>
-      </td>
-    </tr> `;
-  });
-  return html`<section id="parked">
-    <h2>Parked advices (${parked.length})</h2>
+function parkedSection(parked: OutboxEntryView[], ctx: PageContext): SafeHtml {
+  const rows = parked.map(
+    (e) =>
+      html`<tr data-outbox-id="${e.id}">
+        <td><a class="id" href="${timelineLink(e.id)}">${e.id}</a></td>
+        <td><a class="id" href="${timelineLink(e.paymentId)}">${e.paymentId}</a></td>
+        <td>${e.partnerId}</td>
+        <td>${e.kind}</td>
+        <td class="num">${e.attempts}</td>
+        <td>${e.lastError ?? ''}</td>
+        <td>${timeTag(ctx.time, Date.parse(e.createdAt))}</td>
+        <td>${actions(e, ctx)}</td>
+      </tr> `,
+  );
+  return html`<section id="parked" aria-labelledby="parked-h">
+    <h2 id="parked-h">Parked advices (${parked.length})</h2>
     <table>
       <thead>
         <tr>
-          <th>Advice</th>
-          <th>Payment</th>
-          <th>Partner</th>
-          <th>Kind</th>
-          <th class="num">Attempts</th>
-          <th>Last error</th>
-          <th>Queued</th>
-          <th>Action</th>
+          <th scope="col">Advice</th>
+          <th scope="col">Payment</th>
+          <th scope="col">Partner</th>
+          <th scope="col">Kind</th>
+          <th scope="col" class="num">Attempts</th>
+          <th scope="col">Last error</th>
+          <th scope="col">Queued</th>
+          <th scope="col">Action</th>
         </tr>
       </thead>
       <tbody>
@@ -215,25 +310,25 @@ function parkedSection(parked: OutboxEntryView[], q: string): SafeHtml {
   </section>`;
 }
 
-function retentionSection(kinds: OldestRecord[]): SafeHtml {
+function retentionSection(kinds: OldestRecord[], time: ConsoleTime): SafeHtml {
   const rows = kinds.map(
     (k) =>
       html`<tr data-kind="${k.kind}">
         <td>${k.kind}</td>
         <td class="num">${k.keptDays === null ? 'forever' : `${k.keptDays} d`}</td>
-        <td>${k.oldest ?? '—'}</td>
+        <td>${k.oldest ? timeTag(time, Date.parse(k.oldest)) : '—'}</td>
         <td class="num">${age((k.oldestAgeSeconds ?? 0) * 1000)}</td>
       </tr> `,
   );
-  return html`<section id="retention">
-    <h2>Records kept</h2>
+  return html`<section id="retention" aria-labelledby="retention-h">
+    <h2 id="retention-h">Records kept</h2>
     <table>
       <thead>
         <tr>
-          <th>Kind</th>
-          <th class="num">Kept once final</th>
-          <th>Oldest kept</th>
-          <th class="num">Its age</th>
+          <th scope="col">Kind</th>
+          <th scope="col" class="num">Kept once final</th>
+          <th scope="col">Oldest kept</th>
+          <th scope="col" class="num">Its age</th>
         </tr>
       </thead>
       <tbody>
