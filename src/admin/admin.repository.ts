@@ -80,36 +80,15 @@ export class AdminRepository {
   /**
    * One page of the transaction list, newest first (created_at DESC, id DESC),
    * after the cursor: `limit + 1` rows, so the caller knows whether there is
-   * more (a `newer` cursor: the rows just newer than it, oldest first). Each filter is one indexed column beside created_at (the composite
-   * indexes `(state|partner_id|client_id|terminal_id, created_at, id)`), so
+   * more (a `newer` cursor: the rows just newer than it, oldest first). Each
+   * filter is one indexed column beside created_at (the composite indexes `(state|partner_id|client_id|terminal_id, created_at, id)`), so
    * the database walks one index backwards and stops at the page's end; the
    * row comparison `(created_at, id) < (?, ?)` is the keyset, never an OFFSET.
    * `tranId` (a located search) narrows to that transaction's few payments.
    */
   listPayments(f: PaymentFilter, tranId: string | null): Promise<Payment[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]): void => {
-      where.push(sql);
-      params.push(...values);
-    };
-    if (tranId !== null) add('tran_id = ?', tranId);
-    // Phases are literals from a fixed list (never the caller's text).
-    if (f.phases.length) add(phasePredicate(f.phases));
-    if (f.partner !== null) add('partner_id = ?', f.partner);
-    if (f.retailer !== null) add('client_id = ?', f.retailer);
-    if (f.terminal !== null) add('terminal_id = ?', f.terminal);
-    if (f.currency !== null) add('currency = ?', f.currency);
-    if (f.minAmount !== null) add('amount >= ?', f.minAmount);
-    if (f.maxAmount !== null) add('amount <= ?', f.maxAmount);
-    if (f.from !== null) add('created_at >= ?', f.from);
-    if (f.to !== null) add('created_at < ?', f.to);
-    const newer = f.cursor?.newer === true;
-    if (f.cursor !== null) add(`(created_at, id) ${newer ? '>' : '<'} (?, ?)`, f.cursor.createdAt, f.cursor.id);
-    const sql = where.length ? where.join(' AND ') : '1 = 1';
-    // The page before (newer) walks the same index forwards; the caller puts it back newest first.
-    const order = newer ? 'ORDER BY created_at ASC, id ASC LIMIT ?' : 'ORDER BY created_at DESC, id DESC LIMIT ?';
-    return this.db.run((tx) => payments.select(tx, sql, [...params, f.limit + 1], order));
+    const { where, params, tail } = paymentListQuery(f, tranId);
+    return this.db.run((tx) => payments.select(tx, where, params, tail));
   }
 
   /**
@@ -254,4 +233,37 @@ async function tranIdOf(tx: Tx, sql: string, params: readonly unknown[]): Promis
   const { rows } = await execute(tx, sql, params);
   const tranId = rows[0]?.tran_id;
   return typeof tranId === 'string' ? tranId : null;
+}
+
+/**
+ * The transaction list's statement (`SELECT * FROM payments WHERE <where> <tail>`):
+ * each filter one bound predicate, phases as literals from a fixed list
+ * (never the caller's text), the keyset as a row comparison, newest first.
+ * Exported so a test can ask the database how it runs it (EXPLAIN).
+ */
+export function paymentListQuery(
+  f: PaymentFilter,
+  tranId: string | null,
+): { where: string; params: unknown[]; tail: string } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]): void => {
+    where.push(sql);
+    params.push(...values);
+  };
+  if (tranId !== null) add('tran_id = ?', tranId);
+  if (f.phases.length) add(phasePredicate(f.phases));
+  if (f.partner !== null) add('partner_id = ?', f.partner);
+  if (f.retailer !== null) add('client_id = ?', f.retailer);
+  if (f.terminal !== null) add('terminal_id = ?', f.terminal);
+  if (f.currency !== null) add('currency = ?', f.currency);
+  if (f.minAmount !== null) add('amount >= ?', f.minAmount);
+  if (f.maxAmount !== null) add('amount <= ?', f.maxAmount);
+  if (f.from !== null) add('created_at >= ?', f.from);
+  if (f.to !== null) add('created_at < ?', f.to);
+  const newer = f.cursor?.newer === true;
+  if (f.cursor !== null) add(`(created_at, id) ${newer ? '>' : '<'} (?, ?)`, f.cursor.createdAt, f.cursor.id);
+  // The page before (newer) walks the same index forwards; the caller puts it back newest first.
+  const tail = newer ? 'ORDER BY created_at ASC, id ASC LIMIT ?' : 'ORDER BY created_at DESC, id DESC LIMIT ?';
+  return { where: where.length ? where.join(' AND ') : '1 = 1', params: [...params, f.limit + 1], tail };
 }
