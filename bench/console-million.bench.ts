@@ -11,7 +11,8 @@
  * generate_series on PostgreSQL): ~200 retailers, 2,000 terminals, five
  * partners, mostly confirmed payments with some declined, unknown, reversed,
  * not scanned and closed; amounts up to R5,000; times spread over 90 days;
- * a delivered confirmation in the outbox for every tenth confirmed payment.
+ * a QR code for each, and a delivered confirmation in the outbox for every
+ * tenth confirmed payment.
  *
  *   npm run build && rm -f dist-bench/dist && npx tsc -p bench/tsconfig.json && npx tsc-alias -p bench/tsconfig.json
  *   node dist-bench/bench/console-million.bench.js [--db=sqlite|postgres] [--rows=1000000] [--requests=50] [--dry]
@@ -119,6 +120,15 @@ function targets(s: Seeded, deep: { api: string; console: string }): Target[] {
   ];
 }
 
+/** A QR code for every payment (what a search by tranId finds first), made from the payments. */
+const qrCodesSql = (no: string, yes: string): string =>
+  `INSERT INTO qr_codes (tran_id, request_id, client_id, terminal_id, amount, currency, over_payment_allowed,
+     part_payment_allowed, single_use, scheme, qr_code, expires_at, paid_by_payment_id, created_at)
+   SELECT tran_id, '2' || substr(id, 2), client_id, terminal_id, amount, currency, ${no}, ${no}, ${yes}, 'electrum',
+     '00020126500010za.co.elec0132' || tran_id, created_at + 300000,
+     CASE WHEN state = 'APPROVED' THEN id END, created_at - 1000
+   FROM payments WHERE instance_id = 'bench'`;
+
 /** SQLite: one statement per table, a recursive CTE counting the rows. */
 function seedSqlite(file: string, s: Seeded): void {
   const db = new BetterSqlite3(file);
@@ -150,6 +160,7 @@ function seedSqlite(file: string, s: Seeded): void {
          created_at + 900, created_at + 950, created_at + 950
        FROM payments WHERE settlement = 'CONFIRMED' AND instance_id = 'bench' AND created_at % 10 = 0`,
     ).run();
+    db.prepare(qrCodesSql('0', '1')).run();
     db.exec('COMMIT');
   } finally {
     db.close();
@@ -190,8 +201,10 @@ async function seedPostgres(schema: string, s: Seeded): Promise<void> {
          created_at + 900, created_at + 950, created_at + 950
        FROM payments WHERE settlement = 'CONFIRMED' AND instance_id = 'bench' AND created_at % 10 = 0`,
     );
+    await client.query(qrCodesSql('false', 'true'));
     await client.query('COMMIT');
     await client.query('ANALYZE payments');
+    await client.query('ANALYZE qr_codes');
     await client.query('ANALYZE outbox');
   } finally {
     await client.end();
