@@ -3,6 +3,7 @@ import type { PaymentListItem, PaymentListPage, TransactionView } from '@app/adm
 import { NO_FILTER, type PaymentFilter } from '@app/admin/transactions/payment-query';
 import { columnsOf, type StoredPhase } from '@app/lifecycle/payment-states';
 import type { Payment } from '@app/lifecycle/payment.entity';
+import { BASIC_AUTH } from '@app/docs/api-security';
 import { Database } from '@app/persistence/database';
 import { execute } from '@app/persistence/sql-table';
 import { expectErrorDetail } from '../factories/error-detail.matcher';
@@ -253,6 +254,43 @@ describe('transaction list API (GET /admin/v1/payments)', () => {
     expect((await list(`q=${parked.tranId}`, VIEWER)).items[0].words.text).toBe(
       'Approved · confirmed · delivery parked',
     );
+  });
+
+  it('is in the API document: every query parameter, the operator tag, the Basic-auth scheme', async () => {
+    const doc = (await hub.raw().get('/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { operationId?: string; tags?: string[]; security?: unknown[]; parameters?: Array<{ name: string }> }
+        >
+      >;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    const list = doc.paths['/admin/v1/payments'].get;
+    expect(list.operationId).toBe('listPayments');
+    expect(list.tags).toEqual(['operator']);
+    expect(list.parameters?.map((p) => p.name).sort()).toEqual(
+      [
+        'currency',
+        'cursor',
+        'from',
+        'limit',
+        'maxAmount',
+        'minAmount',
+        'partner',
+        'phase',
+        'q',
+        'retailer',
+        'terminal',
+        'to',
+      ].sort(),
+    );
+    expect(list.security).toEqual([{ [BASIC_AUTH]: [] }]);
+    expect(Object.keys(doc.components.securitySchemes)).toContain(BASIC_AUTH);
+    expect(doc.paths['/admin/v1/transactions/{tranId}'].get.operationId).toBe('getTransaction');
+    expect(doc.paths['/admin/v1/outbox/{id}/retry'].post.operationId).toBe('retryAdvice');
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/console'))).toEqual([]);
   });
 
   describe('the database serves the list from an index, without sorting the table', () => {
