@@ -45,13 +45,17 @@ describe('operator API (docs/protocol.md §11)', () => {
   const timeline = (q: string) => getAs(hub, `/admin/v1/transactions?q=${encodeURIComponent(q)}`);
   const outbox = async (): Promise<OutboxOverview> => (await getAs(hub, '/admin/v1/outbox').expect(200)).body;
 
-  describe('access: the operator credential only (docs/protocol.md §3)', () => {
+  describe('access: the operator credentials only (roles operator and viewer; docs/protocol.md §3)', () => {
     const routes: Array<['GET' | 'POST', string]> = [
+      ['GET', '/admin/v1/payments'],
       ['GET', '/admin/v1/transactions?q=x'],
+      ['GET', '/admin/v1/transactions/x'],
       ['GET', '/admin/v1/outbox'],
       ['POST', '/admin/v1/outbox/x/retry'],
       ['POST', '/admin/v1/outbox/x/resolve'],
       ['GET', '/console'],
+      ['GET', '/console/transactions/x'],
+      ['GET', '/console/advices'],
       ['POST', '/console/outbox/x/retry'],
     ];
 
