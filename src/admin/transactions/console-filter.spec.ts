@@ -56,7 +56,8 @@ describe("console list's filter form", () => {
     expect(message({ currency: 'XXXX' })).toMatch(/^currency/);
     expect(message({ phase: 'PAID' })).toMatch(/^phase/);
     expect(message({ cursor: '!!' })).toMatch(/page link/);
-    expect(message({ amountFrom: '5', amountTo: '4' })).toMatch(/minAmount is greater/);
+    expect(message({ amountFrom: '5', amountTo: '4' })).toBe('Amount from is more than Amount to');
+    expect(message({ from: '2026-12-04T18:00', to: '2026-12-04T18:00' })).toBe('Time from is not before Time to');
   });
 
   it('links keep the filters as typed, with the page cursor', () => {

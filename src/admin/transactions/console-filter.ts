@@ -63,6 +63,14 @@ export function parseConsoleFilter(query: RawQuery, time: ConsoleTime): ConsoleF
     if (value !== null && value.length > max) throw new FormatError(`${label(name)} is longer than ${max} characters`);
     return value;
   };
+  const minAmount = majorAmount(form.amountFrom, minorUnits, 'amountFrom');
+  const maxAmount = majorAmount(form.amountTo, minorUnits, 'amountTo');
+  if (minAmount !== null && maxAmount !== null && minAmount > maxAmount) {
+    throw new FormatError('Amount from is more than Amount to');
+  }
+  const from = localTime(form.from, time, 'from');
+  const to = localTime(form.to, time, 'to');
+  if (from !== null && to !== null && from >= to) throw new FormatError('Time from is not before Time to');
   const filter = checked({
     ...NO_FILTER,
     phases: phasesParam(form.phase || undefined),
@@ -70,10 +78,10 @@ export function parseConsoleFilter(query: RawQuery, time: ConsoleTime): ConsoleF
     retailer: id('retailer', 256),
     terminal: id('terminal', 64),
     currency,
-    minAmount: majorAmount(form.amountFrom, minorUnits, 'amountFrom'),
-    maxAmount: majorAmount(form.amountTo, minorUnits, 'amountTo'),
-    from: localTime(form.from, time, 'from'),
-    to: localTime(form.to, time, 'to'),
+    minAmount,
+    maxAmount,
+    from,
+    to,
     q: id('q', 64),
     limit: LIST_LIMIT_DEFAULT,
     cursor,
