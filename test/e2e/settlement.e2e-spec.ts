@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Response } from 'superagent';
 import type { SettlementReport, SettlementRow } from '@app/admin/settlement/settlement-views';
 import { Payment } from '@app/lifecycle/payment.entity';
@@ -6,18 +5,12 @@ import { OutboxEntry } from '@app/outbox/outbox-entry.entity';
 import { Database, managerOf } from '@app/persistence/database';
 import { expectErrorDetail } from '../factories/error-detail.matcher';
 import { OPERATOR, OTHER_RETAILER, RETAILER, SANDBOX, VIEWER } from '../factories/hub-config.factory';
-import {
-  aCreateQrCodeRequest,
-  aPaymentConfirmation,
-  aPaymentRequest,
-  aPaymentReversal,
-  aScanNotification,
-} from '../factories/messages.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { FakeClock } from '../utils/fake-clock';
-import { Credentials, Post, poster } from '../utils/flows';
+import type { Credentials } from '../utils/flows';
 import { HubStore } from '../utils/lifecycle-db';
 import { getAs } from '../utils/operator-flows';
+import { SettlementFlows, USD } from '../utils/settlement-flows';
 
 /**
  * The settlement report (docs/console/settlement.md) on the store the run
@@ -31,8 +24,6 @@ import { getAs } from '../utils/operator-flows';
  */
 
 const ZONE = 'Africa/Johannesburg';
-const ZAR = '710';
-const USD = '840';
 /** Local wall time in Johannesburg as an instant (UTC+02:00 all year). */
 const sast = (local: string): number => Date.parse(`${local}+02:00`);
 
@@ -54,54 +45,7 @@ describe('settlement report on both stores (docs/console/settlement.md)', () => 
   const clock = new FakeClock(sast('2026-12-02T19:00:00'));
   let hub: TestApp;
   let store: HubStore;
-  let post: Post;
   const ids: Record<string, string> = {};
-
-  /** Creates a QR code and pays it (held until the sandbox's scan); the retailer's answer is pending. */
-  async function startSale(amount: number, retailer: Credentials = RETAILER, currency = ZAR) {
-    const client = { id: retailer.id, name: retailer === RETAILER ? 'Demo Retailer' : 'Other Retailer' };
-    const tpi = (prefix: string) => [
-      { institutionId: retailer.id, transactionIdentifier: `${prefix}-${randomUUID().slice(0, 8)}` },
-    ];
-    const value = { amount, currency };
-    const qr = await post(
-      '/qr/v1/qrCodes',
-      aCreateQrCodeRequest({
-        client,
-        thirdPartyIdentifiers: tpi('QR'),
-        amounts: { requestAmount: value },
-        qrProperties: { value },
-      }),
-      retailer,
-    );
-    if (qr.status !== 201) throw new Error(`createQrCode: ${qr.status} ${qr.text}`);
-    const tranId = qr.body.tranId as string;
-    const body = aPaymentRequest(tranId, {
-      client,
-      thirdPartyIdentifiers: tpi('POS'),
-      amounts: { requestAmount: value },
-    });
-    const answer = post('/qr/v1/payments', body, retailer);
-    answer.catch(() => undefined);
-    await store.untilPaymentState(body.id, 'WAITING_SCAN');
-    const scanned = await post('/qr/v1/scans', aScanNotification(tranId, SANDBOX.id), SANDBOX);
-    if (scanned.status !== 202) throw new Error(`notifyScan: ${scanned.status} ${scanned.text}`);
-    return { id: body.id, answer };
-  }
-
-  /** A sale the sandbox approves now (201). */
-  async function approvedSale(amount: number, retailer: Credentials = RETAILER, currency = ZAR): Promise<string> {
-    const sale = await startSale(amount, retailer, currency);
-    const res = await sale.answer;
-    if (res.status !== 201) throw new Error(`pay: ${res.status} ${res.text}`);
-    return sale.id;
-  }
-
-  async function advise(kind: 'confirmations' | 'reversals', id: string, retailer: Credentials = RETAILER) {
-    const body = kind === 'confirmations' ? aPaymentConfirmation(id) : aPaymentReversal(id);
-    const res = await post(`/qr/v1/payments/${kind}`, body, retailer);
-    if (res.status !== 202) throw new Error(`${kind}: ${res.status} ${res.text}`);
-  }
 
   const at = (local: string) => clock.jump(sast(local) - clock.now());
 
@@ -115,48 +59,48 @@ describe('settlement report on both stores (docs/console/settlement.md)', () => 
       maxDelayMs: 3_600_000,
     });
     store = new HubStore(hub);
-    post = poster(hub.baseUrl);
+    const flows = new SettlementFlows(hub);
 
     // Business day 2026-12-03 — 19:00 on the 2nd is after that day's 18:00 cut-off.
-    ids.evening = await approvedSale(10_000);
-    await advise('confirmations', ids.evening);
+    ids.evening = await flows.approvedSale(10_000);
+    await flows.advise('confirmations', ids.evening);
     at('2026-12-03T10:00:00');
-    ids.other = await approvedSale(2_540, OTHER_RETAILER);
-    await advise('confirmations', ids.other, OTHER_RETAILER);
+    ids.other = await flows.approvedSale(2_540, OTHER_RETAILER);
+    await flows.advise('confirmations', ids.other, OTHER_RETAILER);
     at('2026-12-03T10:30:00');
-    ids.dollars = await approvedSale(1_000, RETAILER, USD);
-    await advise('confirmations', ids.dollars);
+    ids.dollars = await flows.approvedSale(1_000, RETAILER, USD);
+    await flows.advise('confirmations', ids.dollars);
     at('2026-12-03T11:00:00');
-    const declined = await startSale(5_051); // cents 51: declined, INSUFFICIENT_FUNDS
+    const declined = await flows.startSale(5_051); // cents 51: declined, INSUFFICIENT_FUNDS
     expectErrorDetail(await declined.answer, 400, 'INSUFFICIENT_FUNDS');
     ids.declined = declined.id;
     at('2026-12-03T12:00:00');
-    ids.reversedNextDay = await approvedSale(3_000);
+    ids.reversedNextDay = await flows.approvedSale(3_000);
     at('2026-12-03T13:00:00');
-    const hanging = await startSale(4_091); // cents 91: the partner never answers
+    const hanging = await flows.startSale(4_091); // cents 91: the partner never answers
     await store.untilPaymentState(hanging.id, 'SENDING');
     clock.advance(1000);
     await hanging.answer;
     ids.timeout = hanging.id;
     await store.untilOutbox(ids.timeout, 'REVERSAL', 'DELIVERED');
     at('2026-12-03T14:00:00');
-    ids.parked = await approvedSale(1_098); // cents 98: the partner refuses advices
-    await advise('confirmations', ids.parked);
+    ids.parked = await flows.approvedSale(1_098); // cents 98: the partner refuses advices
+    await flows.advise('confirmations', ids.parked);
     await store.untilOutbox(ids.parked, 'CONFIRMATION', 'PARKED');
     at('2026-12-03T17:59:59');
-    ids.straddling = await approvedSale(1_234);
+    ids.straddling = await flows.approvedSale(1_234);
     // Business day 2026-12-04.
     clock.jump(2000); // 18:00:01
-    await advise('confirmations', ids.straddling);
+    await flows.advise('confirmations', ids.straddling);
     at('2026-12-04T09:00:00');
-    await advise('reversals', ids.reversedNextDay);
+    await flows.advise('reversals', ids.reversedNextDay);
     await store.untilOutbox(ids.reversedNextDay, 'REVERSAL', 'DELIVERED');
     at('2026-12-04T10:00:00');
-    ids.nextDay = await approvedSale(700, OTHER_RETAILER);
-    await advise('confirmations', ids.nextDay, OTHER_RETAILER);
+    ids.nextDay = await flows.approvedSale(700, OTHER_RETAILER);
+    await flows.advise('confirmations', ids.nextDay, OTHER_RETAILER);
     at('2026-12-04T11:00:00');
-    ids.pending = await approvedSale(1_997); // cents 97: the first delivery answers 500, retried in an hour
-    await advise('confirmations', ids.pending);
+    ids.pending = await flows.approvedSale(1_997); // cents 97: the first delivery answers 500, retried in an hour
+    await flows.advise('confirmations', ids.pending);
     await store.untilOutbox(ids.pending, 'CONFIRMATION', 'PENDING');
     await waitForAttempt(ids.pending);
   });

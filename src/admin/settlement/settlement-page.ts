@@ -21,8 +21,13 @@ const STYLE = `
 .picker{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center}
 .picker form{display:flex;gap:8px;align-items:center;margin:0}
 .interval{margin:8px 0 0}
-table.settlement th[scope=col]{white-space:nowrap}
-table.settlement tfoot th,table.settlement tfoot td{border-top:2px solid #1f3a5f;font-weight:600}
+table.settlement caption{text-align:left;padding:0 0 8px;color:#595f69}
+table.settlement th[scope=col],table.settlement th[scope=colgroup]{white-space:nowrap}
+table.settlement th[scope=colgroup]{text-align:center;border-left:1px solid #dde1e6}
+table.settlement .gid{display:block;font-family:ui-monospace,monospace;font-size:12px}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+table.settlement tfoot th,table.settlement tfoot td{font-weight:600}
+table.settlement tfoot tr:first-child th,table.settlement tfoot tr:first-child td{border-top:2px solid #1f3a5f}
 .download{font-weight:600}
 .empty{margin:0}`;
 
@@ -88,18 +93,13 @@ function tables(r: SettlementReport): SafeHtml {
   ${table('retailers', 'Per retailer', 'Retailer', r.retailers, r)}`;
 }
 
-const COLUMNS = [
-  'Currency',
-  'Approved',
-  'Approved amount',
-  'Confirmed',
-  'Confirmed amount',
-  'Reversed',
-  'Reversed amount',
-  'Timeout reversals',
-  'Timeout reversal amount',
-  'Advices pending',
-  'Advices parked',
+/** The column groups after the group and currency columns: a heading over its sub-columns. */
+const COLUMN_GROUPS: ReadonlyArray<[string, readonly string[]]> = [
+  ['Approved', ['Count', 'Amount']],
+  ['Confirmed', ['Count', 'Amount']],
+  ['Reversed', ['Count', 'Amount']],
+  ['Timeout reversals', ['Count', 'Requested']],
+  ['Advices', ['Pending', 'Parked']],
 ];
 
 function table(id: string, heading: string, groupLabel: string, rows: SettlementRow[], r: SettlementReport): SafeHtml {
@@ -113,14 +113,21 @@ function table(id: string, heading: string, groupLabel: string, rows: Settlement
   return html`<section aria-labelledby="${headingId}">
     <h2 id="${headingId}">${heading}</h2>
     <table class="settlement" id="${id}-table" data-grouping="${id}">
-      <caption class="muted">
-        ${heading}, business day ${r.day}: counts, and amounts in each currency (approved by approval time; confirmed,
-        reversed and timeout reversals by settlement time).
+      <caption>
+        ${heading}, business day ${r.day}, per currency. Approved by approval time; confirmed, reversed and timeout
+        reversals by settlement time; advices of the payments settled in the day, as they stand now. The last rows are
+        the totals of the day.
       </caption>
       <thead>
         <tr>
-          <th scope="col">${groupLabel}</th>
-          ${COLUMNS.map((c) => html`<th scope="col" class="${c === 'Currency' ? '' : 'num'}">${c}</th>`)}
+          <th scope="col" rowspan="2">${groupLabel}</th>
+          <th scope="col" rowspan="2">Currency</th>
+          ${COLUMN_GROUPS.map(([group, subs]) => html`<th scope="colgroup" colspan="${subs.length}">${group}</th>`)}
+        </tr>
+        <tr>
+          ${COLUMN_GROUPS.map(([group, subs]) =>
+            subs.map((sub) => html`<th scope="col" class="num"><span class="sr-only">${group} </span>${sub}</th>`),
+          )}
         </tr>
       </thead>
       <tbody>
@@ -135,8 +142,8 @@ function table(id: string, heading: string, groupLabel: string, rows: Settlement
 
 function groupName(row: SettlementRow): SafeHtml {
   return row.name && row.name !== row.group
-    ? html`${row.name} <code class="muted">${row.group}</code>`
-    : html`<code>${row.group}</code>`;
+    ? html`${row.name} <span class="gid muted">${row.group}</span>`
+    : html`<span class="gid">${row.group}</span>`;
 }
 
 function rowHtml(row: SettlementRow, head: SafeHtml): SafeHtml {
