@@ -360,6 +360,31 @@ describe('settlement report on both stores (docs/console/settlement.md)', () => 
     }
   });
 
+  it('the API document describes both routes (operator tag, Basic auth, the day parameter); the page is not in it', async () => {
+    const doc = (await hub.raw().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    for (const [path, operationId] of [
+      ['/admin/v1/settlement', 'settlementReport'],
+      ['/admin/v1/settlement.csv', 'settlementReportCsv'],
+    ]) {
+      const op = doc.paths[path]?.get;
+      expect(op).toMatchObject({ operationId, tags: ['operator'], security: [{ httpBasic: [] }] });
+      expect(op?.parameters).toEqual([
+        expect.objectContaining({
+          name: 'day',
+          in: 'query',
+          required: false,
+          description: expect.stringContaining('YYYY-MM-DD'),
+          schema: expect.objectContaining({ type: 'string' }),
+        }),
+      ]);
+    }
+    expect(doc.components.securitySchemes.httpBasic).toMatchObject({ type: 'http', scheme: 'basic' });
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/console/settlement'))).toEqual([]);
+  });
+
   describe('bad days and who may look', () => {
     it.each(['2026-02-30', '2026-12-4', 'yesterday', '2026-12-04T00:00', '1969-12-31'])(
       'day=%p → 400 FORMAT_ERROR on the API and its CSV',
