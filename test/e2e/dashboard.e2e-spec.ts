@@ -161,7 +161,14 @@ describe('dashboard (docs/console/dashboard.md)', () => {
     it('the page draws the figures as SVG charts with their numbers in tables', async () => {
       const page = await getAs(hub, '/console/dashboard', OPERATOR).expect(200);
       expect(page.headers['content-security-policy']).toContain("default-src 'none'");
-      expect(page.text).toContain('<meta http-equiv="refresh" content="30" />');
+      // Still unless the operator asks for the live view (WCAG 2.2.1: reloading is the user's choice).
+      expect(page.text).not.toContain('http-equiv="refresh"');
+      expect(page.text).toContain('href="/console/dashboard?window=hour&amp;live=1"');
+      const live = await getAs(hub, '/console/dashboard?window=day&live=1', OPERATOR).expect(200);
+      expect(live.text).toContain('<meta http-equiv="refresh" content="30" />');
+      expect(live.text).toContain('href="/console/dashboard?window=day"');
+      expect(live.text).toContain('Stop refreshing');
+      expectErrorDetail(await getAs(hub, '/console/dashboard?live=yes'), 400, 'FORMAT_ERROR');
       for (const id of ['chart-volume', 'chart-declines', 'chart-unknown', 'chart-latency-partner', 'chart-backlog']) {
         expect(page.text).toContain(`id="${id}"`);
       }

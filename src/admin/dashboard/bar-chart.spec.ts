@@ -57,6 +57,9 @@ describe('barChart', () => {
     // Stacked: the axis ends at the nice maximum of the largest total (4 → 5); sandbox's segments 3 and 1.
     expect(out).toContain('width="204"'); // 3 / 5 × 340
     expect(out).toContain('width="68"'); // 1 / 5 × 340
+    // An axis of counts has no half-way tick at 2.5: only 0 and 5.
+    expect(out).toMatch(/>\s*5\s*<\/text/);
+    expect(out).not.toContain('2.5');
     const table = out.slice(out.indexOf('<table'));
     expect(table.replace(/\s+/g, ' ')).toContain(
       '<th scope="row">sandbox</th> <td class="num">3</td><td class="num">1</td> <td class="num">4</td>',
@@ -65,9 +68,7 @@ describe('barChart', () => {
   });
 
   it('draws grouped bars on one axis, with the unit in the table header', () => {
-    const out = barChart(
-      spec({ layout: 'grouped', unit: 'ms', rows: [{ label: 'sandbox', values: [40, 80] }] }),
-    ).value;
+    const out = barChart(spec({ layout: 'grouped', unit: 'ms', rows: [{ label: 'sandbox', values: [40, 80] }] })).value;
     // The axis ends at 100 (the nice maximum of the largest value, 80): 80 → 272, 40 → 136 of 340.
     expect(out).toContain('width="272"');
     expect(out).toContain('width="136"');

@@ -140,7 +140,10 @@ function svgOf(spec: BarChartSpec): SafeHtml {
   });
 
   const axisY = top + spec.rows.length * ROW_HEIGHT;
-  const ticks = [0, max / 2, max].map((t) => {
+  // A half-way tick only where it is a value the chart could show (no "0.5" on an axis of counts).
+  const half = max / 2;
+  const tickValues = spec.unit || Number.isInteger(half) ? [0, half, max] : [0, max];
+  const ticks = tickValues.map((t) => {
     const x = LABEL_WIDTH + barLength(t, max, BAR_AREA);
     return html`<line x1="${x}" y1="${top}" x2="${x}" y2="${axisY}" class="grid" />
       <text x="${x}" y="${axisY + 15}" text-anchor="middle" class="small">${format(t)}</text>`;
@@ -208,5 +211,6 @@ export const CHART_STYLE = `
 .chart svg text.small{font-size:11px}
 .chart svg line.grid{stroke:#c9ced6;stroke-width:1}
 .chart-data{width:auto;min-width:260px;font-size:13px}
-.chart-data caption{text-align:left;font-size:12px;color:#595f69;padding-bottom:4px}
+#outbox-figures{width:auto;min-width:420px;margin-top:12px}
+#outbox-figures caption,.chart-data caption{text-align:left;font-size:12px;color:#595f69;padding-bottom:4px}
 .empty{color:#595f69;font-style:italic;margin:4px 0}`;

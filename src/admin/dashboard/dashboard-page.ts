@@ -36,6 +36,8 @@ export interface DashboardPageModel {
   operator: Principal;
   time: ConsoleTime;
   view: DashboardView;
+  /** Whether the page reloads itself (`live=1`), every DASHBOARD_REFRESH_SECONDS. */
+  live: boolean;
 }
 
 /** `/console/dashboard`: the window's figures as SVG bar charts with their tables (docs/console/dashboard.md). */
@@ -43,10 +45,10 @@ export function renderDashboardPage(m: DashboardPageModel): SafeHtml {
   const v = m.view;
   const span = WINDOW_WORDS[v.window].span;
   const body = html`<h1>Dashboard</h1>
-    ${windowSwitch(v.window)}
+    ${windowSwitch(v.window, m.live)}
     <p class="muted" id="window">
-      Payments answered from <time>${m.time.format(v.from)}</time> to <time>${m.time.format(v.to)}</time>. The page
-      reloads every ${DASHBOARD_REFRESH_SECONDS} seconds.
+      Payments answered from <time>${m.time.format(v.from)}</time> to <time>${m.time.format(v.to)}</time>.
+      ${liveSwitch(v.window, m.live)}
     </p>
     ${summary(v)}
     ${
@@ -76,19 +78,38 @@ export function renderDashboardPage(m: DashboardPageModel): SafeHtml {
       active: 'dashboard',
       operator: m.operator,
       zoneLabel: m.time.label(v.to),
-      refreshSeconds: DASHBOARD_REFRESH_SECONDS,
+      ...(m.live && { refreshSeconds: DASHBOARD_REFRESH_SECONDS }),
       style: STYLE,
     },
     body,
   );
 }
 
-function windowSwitch(active: DashboardWindow): SafeHtml {
+/** The page's own address for a window, live or not. */
+export function dashboardHref(window: DashboardWindow, live: boolean): string {
+  return `/console/dashboard?window=${window}${live ? '&live=1' : ''}`;
+}
+
+/**
+ * Reloading is the operator's choice (WCAG 2.2.1): a page that reloads by itself
+ * restarts a screen reader and loses the keyboard position, so it reloads only
+ * after "Refresh every 30 seconds" was chosen, and says how to stop.
+ */
+function liveSwitch(window: DashboardWindow, live: boolean): SafeHtml {
+  return live
+    ? html`<span id="live-state">The page reloads every ${DASHBOARD_REFRESH_SECONDS} seconds.</span>
+        <a href="${dashboardHref(window, false)}" id="live-switch">Stop refreshing</a>`
+    : html`<a href="${dashboardHref(window, true)}" id="live-switch"
+        >Refresh every ${DASHBOARD_REFRESH_SECONDS} seconds</a
+      >`;
+}
+
+function windowSwitch(active: DashboardWindow, live: boolean): SafeHtml {
   const links = (Object.keys(WINDOW_WORDS) as DashboardWindow[]).map(
     (w) =>
       html`<li>
         <a
-          href="/console/dashboard?window=${w}"
+          href="${dashboardHref(w, live)}"
           data-window="${w}"
           ${active === w ? new SafeHtml('aria-current="page"') : ''}
           >${WINDOW_WORDS[w].link}</a

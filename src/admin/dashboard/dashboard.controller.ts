@@ -7,7 +7,7 @@ import { Roles } from '@app/operations/route-access';
 import { PAGE_HEADERS } from '../console/page-headers';
 import { ConsoleTime } from '../present/times';
 import { renderDashboardPage } from './dashboard-page';
-import { DASHBOARD_WINDOWS, DashboardService, DashboardView, parseWindow } from './dashboard.service';
+import { DASHBOARD_WINDOWS, DashboardService, DashboardView, parseLive, parseWindow } from './dashboard.service';
 
 type OperatorRequest = Request & { user: Principal };
 
@@ -38,7 +38,7 @@ export class DashboardController {
   }
 }
 
-/** `/console/dashboard`: the live dashboard page, reloaded every 30 s. */
+/** `/console/dashboard`: the dashboard page; with `live=1` it reloads every 30 s. */
 @ApiExcludeController()
 @Controller('console')
 @Roles('operator', 'viewer')
@@ -51,11 +51,13 @@ export class DashboardPageController {
   @Get('dashboard')
   async page(
     @Query('window') window: unknown,
+    @Query('live') live: unknown,
     @Req() req: OperatorRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
+    const reloads = parseLive(live);
     const view = await this.dashboard.view(parseWindow(window));
     res.set(PAGE_HEADERS);
-    return renderDashboardPage({ operator: req.user, time: this.time, view }).value;
+    return renderDashboardPage({ operator: req.user, time: this.time, view, live: reloads }).value;
   }
 }

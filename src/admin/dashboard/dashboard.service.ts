@@ -16,6 +16,13 @@ export function parseWindow(value: unknown): DashboardWindow {
   throw new FormatError('window must be hour or day');
 }
 
+/** The page's `?live=`: absent or `0` is a still page, `1` one that reloads itself. */
+export function parseLive(value: unknown): boolean {
+  if (value === undefined || value === '' || value === '0') return false;
+  if (value === '1') return true;
+  throw new FormatError('live must be 1 or 0');
+}
+
 /** One partner's volume with its approval rate. */
 export interface PartnerFigures extends PartnerVolume {
   /** approved / (approved + declined + unknown), 0–1; null when it answered nothing. */

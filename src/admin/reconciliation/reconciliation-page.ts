@@ -17,6 +17,7 @@ export interface ReconciliationPageModel {
 const STYLE = `
 .late td{font-size:13px}
 .late .guidance{max-width:320px}
+.late td.num{white-space:nowrap}
 .pager{margin-top:10px}`;
 
 /** `/console/reconciliation`: late partner answers that disagree with the retailer's outcome (docs/console/reconciliation.md). */
