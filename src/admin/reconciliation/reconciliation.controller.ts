@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiExcludeController, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@app/auth/principal';
-import { BASIC_AUTH } from '@app/docs/api-security';
+import { BASIC_AUTH_SCHEME } from '../dashboard/dashboard.controller';
 import { Roles } from '@app/operations/route-access';
 import { PAGE_HEADERS } from '../console/page-headers';
 import { ConsoleTime } from '../present/times';
@@ -18,7 +18,7 @@ import {
 
 /** `GET /admin/v1/reconciliation`: late partner answers that disagree with the retailer's outcome. */
 @ApiTags('operator')
-@ApiBasicAuth(BASIC_AUTH)
+@ApiBasicAuth(BASIC_AUTH_SCHEME)
 @Controller('admin/v1')
 @Roles('operator', 'viewer')
 export class ReconciliationController {
