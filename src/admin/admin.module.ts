@@ -7,6 +7,8 @@ import { AdminService } from './admin.service';
 import { AppConfig } from '@app/config/app-config';
 import { ConsoleController } from './console/console.controller';
 import { ConsoleTime } from './present/times';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { SettlementModule } from './settlement/settlement.module';
 
 /**
@@ -15,7 +17,7 @@ import { SettlementModule } from './settlement/settlement.module';
  * advice is handed to; RetentionModule the oldest record kept per kind.
  */
 @Module({
-  imports: [OutboxModule, RetentionModule, SettlementModule],
+  imports: [OutboxModule, RetentionModule, SettlementModule, DashboardModule, ReconciliationModule],
   controllers: [AdminController, ConsoleController],
   providers: [
     AdminService,
