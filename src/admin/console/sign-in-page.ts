@@ -20,7 +20,7 @@ main li{margin-bottom:8px}`;
  * create-app.ts): a person whose Basic-auth prompt was cancelled, or whose id
  * and password were not accepted, reads how to sign in rather than an
  * `ErrorDetail`; a retailer's or partner's credential is told it is not an
- * operator's; a viewer that tried to act, that it may only look. The status
+ * operator's; a viewer whose action was refused, that it may only look. The status
  * and the `WWW-Authenticate` challenge stay, so the browser still prompts.
  * Scripts (JSON or no Accept) get the `ErrorDetail` as before.
  */
@@ -31,7 +31,9 @@ export function consoleRefusalPage(status: number, error: HubError, req: Request
   if (status === 429) return page('too-many-attempts', 'Too many attempts', tooMany(error));
   if (status === 403 && who && (who.role === 'retailer' || who.role === 'partner'))
     return page('not-an-operator', 'Not an operator', notAnOperator(who));
-  if (status === 403 && who?.role === 'viewer') return page('read-only', 'Read-only', readOnly(who));
+  // A viewer's refused action; a page a viewer may not even see is a route's roles to fix, not this page's.
+  const acting = req.method !== 'GET' && req.method !== 'HEAD';
+  if (status === 403 && who?.role === 'viewer' && acting) return page('read-only', 'Read-only', readOnly(who));
   return null;
 }
 
