@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '@app/operations/route-access';
 import type { Principal } from '@app/auth/principal';
@@ -25,6 +26,7 @@ type OperatorRequest = Request & { user: Principal };
  * to the page — post/redirect/get, so reloading never repeats an action.
  */
 @Controller('console')
+@ApiExcludeController()
 @Roles('operator')
 export class ConsoleController {
   constructor(
