@@ -1,13 +1,7 @@
-import { BASIC_AUTH } from '@app/docs/api-security';
 import { FormatError } from '@app/errors/hub-error';
-import { BASIC_AUTH_SCHEME } from './dashboard.controller';
 import { parseLive, parseWindow } from './dashboard.service';
 
 describe('dashboard controller', () => {
-  it('names the same Basic-auth scheme as the OpenAPI document', () => {
-    expect(BASIC_AUTH_SCHEME).toBe(BASIC_AUTH);
-  });
-
   it('takes window hour (the default) or day, and live 1 or 0, nothing else', () => {
     expect(parseWindow(undefined)).toBe('hour');
     expect(parseWindow('day')).toBe('day');

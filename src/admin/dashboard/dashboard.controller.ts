@@ -1,7 +1,8 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiExcludeController, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@app/auth/principal';
+import { OperatorApi } from '@app/operations/api-docs';
 import { Roles } from '@app/operations/route-access';
 import { PAGE_HEADERS } from '../console/page-headers';
 import { ConsoleTime } from '../present/times';
@@ -9,12 +10,6 @@ import { renderDashboardPage } from './dashboard-page';
 import { DASHBOARD_WINDOWS, DashboardService, DashboardView, parseLive, parseWindow } from './dashboard.service';
 
 type OperatorRequest = Request & { user: Principal };
-
-/**
- * The OpenAPI document's Basic-auth scheme: BASIC_AUTH of src/docs/api-security.ts, which
- * admin/ may not import (docs/ is the layer above it, .dependency-cruiser.cjs).
- */
-export const BASIC_AUTH_SCHEME = 'httpBasic';
 
 const WINDOW_QUERY = {
   name: 'window',
@@ -24,8 +19,7 @@ const WINDOW_QUERY = {
 };
 
 /** `GET /admin/v1/dashboard`: every number the dashboard page draws (docs/console/dashboard.md). */
-@ApiTags('operator')
-@ApiBasicAuth(BASIC_AUTH_SCHEME)
+@OperatorApi()
 @Controller('admin/v1')
 @Roles('operator', 'viewer')
 export class DashboardController {

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiExcludeController, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@app/auth/principal';
-import { BASIC_AUTH_SCHEME } from '../dashboard/dashboard.controller';
+import { OperatorApi } from '@app/operations/api-docs';
 import { Roles } from '@app/operations/route-access';
 import { PAGE_HEADERS } from '../console/page-headers';
 import { ConsoleTime } from '../present/times';
@@ -17,8 +17,7 @@ import {
 } from './reconciliation.service';
 
 /** `GET /admin/v1/reconciliation`: late partner answers that disagree with the retailer's outcome. */
-@ApiTags('operator')
-@ApiBasicAuth(BASIC_AUTH_SCHEME)
+@OperatorApi()
 @Controller('admin/v1')
 @Roles('operator', 'viewer')
 export class ReconciliationController {

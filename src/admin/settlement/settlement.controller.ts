@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { OperatorApi } from '@app/operations/api-docs';
 import { Roles } from '@app/operations/route-access';
 import { csvHeaders, settlementCsv } from './settlement-csv';
 import { SettlementService } from './settlement.service';
@@ -12,8 +13,6 @@ import { SettlementReport } from './settlement-views';
  * so it names the scheme rather than importing it; the settlement e2e spec
  * checks the document uses a scheme it defines.
  */
-const BASIC_AUTH_SCHEME = 'httpBasic';
-
 const DAY_QUERY = {
   name: 'day',
   required: false,
@@ -28,8 +27,7 @@ const DAY_QUERY = {
  * and the same CSV the console downloads. Read-only, so viewers may call it.
  * A day that is not a date is 400 FORMAT_ERROR.
  */
-@ApiTags('operator')
-@ApiBasicAuth(BASIC_AUTH_SCHEME)
+@OperatorApi()
 @Controller('admin/v1')
 @Roles('operator', 'viewer')
 export class SettlementController {
