@@ -17,6 +17,8 @@ import { describeConnectionLimits, limitConnectionsPerAddress } from './common/h
 import { auditLinkScope } from './audit/audit-link';
 import { CredentialsService } from './auth/credentials.service';
 import { opsAccess } from './auth/ops-access';
+import { showRefusalsAsPages } from './auth/refusal-page';
+import { consoleRefusalPage } from './admin/console/sign-in-page';
 import { HubMetrics } from './metrics/hub-metrics';
 import { requestMetrics } from './metrics/request-metrics';
 import { createValidationPipe } from './common/validation/validation';
@@ -80,6 +82,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(auditLinkScope());
   app.use(requestMetrics(app.get(HubMetrics), operations));
   app.use(opsAccess(config.env.opsAuth, app.get(CredentialsService)));
+  // A browser refused in the console reads how to sign in, not an ErrorDetail (src/admin/console/sign-in-page.ts).
+  app.use('/console', showRefusalsAsPages(consoleRefusalPage));
   app.useGlobalPipes(createValidationPipe());
   setupDocs(app);
   // After a signal's graceful shutdown, exit normally (code 0) rather than re-raise the

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { STORED_PHASES } from '@app/lifecycle/payment-states';
+import { ApiErrorResponse, OperatorApi } from '@app/operations/api-docs';
 import { Roles } from '@app/operations/route-access';
 import type { Principal } from '@app/auth/principal';
 import { RetentionOverview, RetentionStats } from '@app/retention/retention-stats';
@@ -13,21 +14,13 @@ import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, parsePaymentQuery, RawQuery } from 
 type OperatorRequest = Request & { user: Principal };
 
 /**
- * The API document's Basic-auth scheme (src/docs/api-security.ts names it;
- * docs/ sits above admin/ in the layering, so the name is repeated here and
- * test/e2e/admin-transactions.e2e-spec.ts checks the two agree).
- */
-const BASIC_AUTH = 'httpBasic';
-
-/**
  * The operator API (docs/protocol.md §11), behind the operator credentials: both
  * roles read, only `operator` acts (a `viewer` gets 403). Errors are
  * ErrorDetail bodies like everywhere else: 404 for an unknown id, 400
  * TRANSACTION_NOT_SUPPORTED for acting on an advice that is not parked.
  */
-@ApiTags('operator')
-@ApiBasicAuth(BASIC_AUTH)
 @Controller('admin/v1')
+@OperatorApi()
 @Roles('operator', 'viewer')
 export class AdminController {
   constructor(
@@ -81,7 +74,10 @@ export class AdminController {
     description: `Page size, 1–${LIST_LIMIT_MAX} (default ${LIST_LIMIT_DEFAULT})`,
   })
   @ApiQuery({ name: 'cursor', required: false, type: String, description: "The previous page's `next`" })
-  @ApiOkResponse({ description: '`{ items, next }`: one page, newest first; `next` is null on the last page' })
+  @ApiOkResponse({
+    description: '`{ items, next, previous }`: one page, newest first; `next` is null on the last page',
+  })
+  @ApiErrorResponse(400, 'FORMAT_ERROR: a parameter it cannot read, named in the message')
   payments(@Query() query: RawQuery): Promise<PaymentListPage> {
     return this.admin.payments(parsePaymentQuery(query));
   }
@@ -90,61 +86,80 @@ export class AdminController {
   @Get('transactions')
   @ApiOperation({
     operationId: 'findTransaction',
-    summary: "A transaction's payments, advices and timeline, by any of its ids",
+    summary: "A transaction's timeline, by its tranId or any message id",
   })
   @ApiQuery({
     name: 'q',
     required: true,
     type: String,
-    description: 'A tranId or any id of it (payment, upstream, scan, advice, outbox, QR request, message)',
+    description: 'a tranId or any id of the transaction (payment, upstream, scan, advice, outbox, QR request, message)',
   })
-  @ApiOkResponse({ description: 'The transaction with its payments (words, money), advices and events, oldest first' })
+  @ApiOkResponse({
+    description: 'The transaction: its payments (with words and money), advices and every event in time order',
+  })
+  @ApiErrorResponse(400, 'FORMAT_ERROR: q missing, longer than 64 characters, or holding U+0000')
+  @ApiErrorResponse(404, 'No transaction has this tranId or message id')
   transaction(@Query('q') q: unknown): Promise<TransactionView> {
     return this.admin.transaction(typeof q === 'string' ? q : undefined);
   }
 
   /** The same, by tranId in the path. */
   @Get('transactions/:tranId')
-  @ApiOperation({ operationId: 'getTransaction', summary: "A transaction's payments, advices and timeline" })
+  @ApiOperation({ operationId: 'getTransaction', summary: "A transaction's timeline, by its tranId" })
+  @ApiParam({ name: 'tranId', type: String, description: 'The tranId (any other id of the transaction works too)' })
   @ApiOkResponse({ description: 'As findTransaction' })
+  @ApiErrorResponse(400, 'FORMAT_ERROR: longer than 64 characters, or holding U+0000')
+  @ApiErrorResponse(404, 'No transaction has this tranId')
   transactionById(@Param('tranId') tranId: string): Promise<TransactionView> {
     return this.admin.transaction(tranId);
   }
 
   /** Queue figures per partner and the advices parked for an operator. */
   @Get('outbox')
-  @ApiOperation({ operationId: 'outboxOverview', summary: 'Advices owed per partner and those parked' })
-  @ApiOkResponse({ description: 'Figures per partner and the parked advices' })
+  @ApiOperation({ operationId: 'getOutbox', summary: 'Queue figures per partner and the parked advices' })
+  @ApiOkResponse({ description: 'Pending, parked and oldest advice per partner; the advices parked for an operator' })
   outbox(): Promise<OutboxOverview> {
     return this.admin.outbox();
   }
 
   /** The retention policy, the oldest record kept per kind, and this instance's last purge. */
   @Get('retention')
-  @ApiOperation({ operationId: 'retentionOverview', summary: 'Records kept per kind and the last purge' })
-  @ApiOkResponse({ description: 'The policy, the oldest record kept per kind, the last purge' })
+  @ApiOperation({ operationId: 'getRetention', summary: 'The retention policy and the oldest record kept per kind' })
+  @ApiOkResponse({ description: "The policy, the oldest record kept per kind and this instance's last purge" })
   retentionOverview(): Promise<RetentionOverview> {
     return this.retention.overview();
   }
 
-  /** A parked advice goes back to the queue, due now. */
+  /** A parked advice goes back to the queue, due now (role operator; a viewer gets 403). */
   @Post('outbox/:id/retry')
   @Roles('operator')
+  @ApiOperation({
+    operationId: 'retryAdvice',
+    summary: 'Send a parked advice again: back to the queue, due now (role operator)',
+  })
+  @ApiParam({ name: 'id', type: String, description: 'The outbox entry id of a parked advice (GET /admin/v1/outbox)' })
+  @ApiOkResponse({ description: 'The outbox entry as it is now' })
+  @ApiErrorResponse(400, 'TRANSACTION_NOT_SUPPORTED: the advice is not parked')
+  @ApiErrorResponse(404, 'No outbox entry has this id')
   @HttpCode(200)
   @UseGuards(SameOriginGuard)
-  @ApiOperation({ operationId: 'retryAdvice', summary: 'A parked advice goes back to the queue (role operator)' })
-  @ApiOkResponse({ description: 'The advice, now PENDING' })
   retry(@Param('id') id: string, @Req() req: OperatorRequest): Promise<OutboxEntryView> {
     return this.admin.retry(id, req.user);
   }
 
-  /** A parked advice is settled by other means and will not be sent again. */
+  /** A parked advice is settled by other means and will not be sent again (role operator). */
   @Post('outbox/:id/resolve')
   @Roles('operator')
+  @ApiOperation({
+    operationId: 'resolveAdvice',
+    summary: 'Mark a parked advice settled by other means; never sent again (role operator)',
+  })
+  @ApiParam({ name: 'id', type: String, description: 'The outbox entry id of a parked advice (GET /admin/v1/outbox)' })
+  @ApiOkResponse({ description: 'The outbox entry as it is now' })
+  @ApiErrorResponse(400, 'TRANSACTION_NOT_SUPPORTED: the advice is not parked')
+  @ApiErrorResponse(404, 'No outbox entry has this id')
   @HttpCode(200)
   @UseGuards(SameOriginGuard)
-  @ApiOperation({ operationId: 'resolveAdvice', summary: 'A parked advice is settled by other means (role operator)' })
-  @ApiOkResponse({ description: 'The advice, now RESOLVED' })
   resolve(@Param('id') id: string, @Req() req: OperatorRequest): Promise<OutboxEntryView> {
     return this.admin.resolve(id, req.user);
   }

@@ -7,6 +7,9 @@ import { AdminService } from './admin.service';
 import { AppConfig } from '@app/config/app-config';
 import { ConsoleController } from './console/console.controller';
 import { ConsoleTime } from './present/times';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { SettlementModule } from './settlement/settlement.module';
 
 /**
  * The operator API (`/admin/v1`) and console (`/console`), docs/protocol.md §11.
@@ -14,7 +17,7 @@ import { ConsoleTime } from './present/times';
  * advice is handed to; RetentionModule the oldest record kept per kind.
  */
 @Module({
-  imports: [OutboxModule, RetentionModule],
+  imports: [OutboxModule, RetentionModule, SettlementModule, DashboardModule, ReconciliationModule],
   controllers: [AdminController, ConsoleController],
   providers: [
     AdminService,

@@ -16,6 +16,7 @@ import {
 } from '@app/errors/hub-error';
 import { httpStatusOf } from '@app/errors/http-status';
 import { isStorageUnavailable, isUniqueViolation } from '@app/persistence/database';
+import { refusalPageFor } from '@app/auth/refusal-page';
 import { AuditService } from './audit.service';
 import { inboundEntry } from './inbound-entry';
 
@@ -53,6 +54,9 @@ export class ErrorDetailFilter implements ExceptionFilter {
     const send = (): void => {
       if (res.headersSent) return;
       for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
+      // A browser refused in the console gets a page saying how to sign in (src/auth/refusal-page.ts).
+      const page = refusalPageFor(req, status, error);
+      if (page) return void res.set(page.headers).status(status).send(page.body);
       res.status(status).json(body);
     };
     // Nothing an unauthenticated caller sends is stored (docs/protocol.md §3): only the access log line.

@@ -8,6 +8,7 @@ export const DEMO_CREDENTIALS = Object.freeze({
   retailer: Object.freeze({ username: '1234', password: 'demo-retailer' }),
   partner: Object.freeze({ username: 'sandbox', password: 'demo-sandbox' }),
   operator: Object.freeze({ username: 'ops', password: 'demo-operator' }),
+  viewer: Object.freeze({ username: 'auditor', password: 'demo-viewer' }),
 });
 
 /** The demo passwords, refused in production by `assertProductionReady`. */

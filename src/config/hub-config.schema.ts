@@ -52,7 +52,7 @@ export interface HubConfig {
   saf: { initialDelayMs: number; maxDelayMs: number; leaseMs: number; batchSize: number };
   retention: RetentionConfig;
   /** Bounds on what one caller can make the hub hold. */
-  limits: { heldPaymentsPerRetailer: number };
+  limits: { heldPaymentsPerRetailer: number; maxEventLoopDelayMs: number; partnerCallsInFlight: number };
   /** How the operations console shows times and cuts business days (docs/operations-console.md). */
   console: ConsoleConfig;
   institutions: InstitutionConfig[];
@@ -293,6 +293,10 @@ export function createHubConfigSchema(ctx: HubConfigContext) {
       limits: strictSection({
         // Payments of one retailer waiting for their scan at once, across every instance.
         heldPaymentsPerRetailer: int(1, 1_000_000).default(200),
+        // Overload (src/partners/admission.ts): new work is refused while the event loop is this late on average...
+        maxEventLoopDelayMs: int(1, 60_000).default(200),
+        // ...or while this many pay calls to the partner it would go to are in flight on this instance.
+        partnerCallsInFlight: int(1, 100_000).default(512),
       }).default({}),
       console: strictSection({
         timeZone: z

@@ -50,6 +50,7 @@ describe('hub config file (docs/protocol.md §9)', () => {
       ['1234', 'retailer'],
       ['sandbox', 'partner'],
       ['ops', 'operator'],
+      ['auditor', 'viewer'],
     ]);
     expect(cfg.partners).toEqual([
       { id: 'sandbox', connector: 'sandbox', timeoutMs: 25000, options: {}, flatKeys: [] },
@@ -139,6 +140,16 @@ partners:                        # where payments scanned by a partner go
     const doc = base();
     delete (doc.institutions as Record<string, unknown>[])[0].role;
     expect(problems(doc)).toEqual([expect.stringMatching(/^institutions\[0\]\.role: Required \(line \d+\)$/)]);
+  });
+
+  it('the console shows times in one IANA zone and cuts business days at a local time (UTC, 00:00 unless set)', () => {
+    expect(parse(base()).console).toEqual({ timeZone: 'UTC', businessDayCutoff: '00:00' });
+    const set = { timeZone: 'Africa/Johannesburg', businessDayCutoff: '18:00' };
+    expect(parse({ ...base(), console: set }).console).toEqual(set);
+    expect(problems({ ...base(), console: { timeZone: 'Mars/Olympus', businessDayCutoff: '24:00' } })).toEqual([
+      expect.stringMatching(/^console\.timeZone: must be an IANA time zone name such as Africa\/Johannesburg or UTC/),
+      expect.stringMatching(/^console\.businessDayCutoff: must be a time of day HH:MM \(00:00 to 23:59\)/),
+    ]);
   });
 
   it('refuses a template tag outside 26..51', () => {

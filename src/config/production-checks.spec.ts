@@ -63,6 +63,7 @@ describe('production refusals (docs/protocol.md §3)', () => {
       expect.stringMatching(/^institutions\[0\]\.password: '1234' uses a public demo password/),
       expect.stringMatching(/^institutions\[1\]\.password: 'sandbox' uses a public demo password/),
       expect.stringMatching(/^institutions\[2\]\.password: 'ops' uses a public demo password/),
+      expect.stringMatching(/^institutions\[3\]\.password: 'auditor' uses a public demo password/),
     ]);
   });
 

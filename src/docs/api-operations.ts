@@ -18,6 +18,13 @@ const GATE_FAILURES: Record<number, DocumentedResponse> = {
   429: errorAnswer('Too many failed logins (Retry-After)'),
 };
 
+/** The gate answers of an operator API route (docs/protocol.md §3, §11), each an ErrorDetail; openapi.ts adds them. */
+export const OPERATOR_GATE_FAILURES: Record<number, string> = {
+  401: GATE_FAILURES[401].description,
+  403: "Not an operator's credential (a retailer's or partner's), a viewer's on an action, or a cross-site request",
+  429: GATE_FAILURES[429].description,
+};
+
 const documented = new WeakSet<object>();
 
 /**

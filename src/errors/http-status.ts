@@ -5,6 +5,7 @@ import {
   PartnerDeclinedError,
   ShuttingDownError,
   TooManyHeldPaymentsError,
+  HubBusyError,
   UpstreamUnavailableError,
 } from './payment-errors';
 import {
@@ -70,6 +71,7 @@ export const HTTP_STATUS: ReadonlyMap<HubErrorClass, number> = new Map<HubErrorC
   [UpstreamUnavailableError, 503],
   [ShuttingDownError, 503],
   [TooManyHeldPaymentsError, 503],
+  [HubBusyError, 503],
   // Operators
   [TransactionNotFoundError, 404],
   [OutboxEntryNotFoundError, 404],

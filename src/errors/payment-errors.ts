@@ -39,6 +39,16 @@ export class TooManyHeldPaymentsError extends HubError {
   }
 }
 
+/**
+ * The hub cannot take new work now (overload, src/partners/admission.ts): refused
+ * at once, before anything is stored or sent, so the caller can simply repeat it.
+ */
+export class HubBusyError extends HubError {
+  constructor(tranId: string | undefined) {
+    super(ErrorType.GENERAL_ERROR, 'Hub busy: nothing done, try again', { tranId });
+  }
+}
+
 /** docs/protocol.md §7: the retailer reversed this request id before the request itself arrived. */
 export class AlreadyReversedError extends HubError {
   constructor() {

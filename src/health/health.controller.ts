@@ -1,4 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '@app/operations/route-access';
 import { OutboxStats } from '@app/outbox/outbox-stats';
@@ -14,6 +15,7 @@ const DB_CHECK_TIMEOUT_MS = 2_000;
  * operators. A 503 carries an ErrorDetail whose detailMessage is the check
  * result, like every other non-2xx answer.
  */
+@ApiTags('operations')
 @Controller('health')
 @Public()
 export class HealthController {
@@ -27,12 +29,17 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
+  @ApiOperation({ operationId: 'liveness', summary: 'Liveness: the process answers' })
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({
+    operationId: 'readiness',
+    summary: 'Readiness: database reachable, outbox readable, not shutting down',
+  })
   async ready() {
     try {
       return await this.health.check([() => this.database(), () => this.queue(), () => this.accepting()]);

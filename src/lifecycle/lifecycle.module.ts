@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OutboxModule } from '@app/outbox/outbox.module';
 import { PaymentLifecycle } from './payment-lifecycle';
+import { PaymentStats } from './payment-stats.repository';
 import { PaymentWrites } from './payment-writes.repository';
 import { ScanSignal } from './scan-signal.service';
 import { ScanWaiter } from './scan-waiter.service';
@@ -12,7 +13,7 @@ import { ScanWaiter } from './scan-waiter.service';
  */
 @Module({
   imports: [OutboxModule],
-  providers: [PaymentLifecycle, PaymentWrites, ScanWaiter, ScanSignal],
-  exports: [PaymentLifecycle, ScanWaiter],
+  providers: [PaymentLifecycle, PaymentWrites, ScanWaiter, ScanSignal, PaymentStats],
+  exports: [PaymentLifecycle, ScanWaiter, PaymentStats],
 })
 export class LifecycleModule {}

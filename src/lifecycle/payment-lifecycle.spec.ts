@@ -198,6 +198,37 @@ describe('PaymentLifecycle: every transition', () => {
     },
   );
 
+  it.each(Object.keys(TRANSITIONS) as TransitionName[])(
+    '%s stamps the times the console reports on (scanned, answered, approved, settled), and no others',
+    async (name) => {
+      const { phase, extra } = startOf(name);
+      const creating = TRANSITIONS[name].from.includes('NEW' as never);
+      const payment = creating ? { ...aPayment(phase), ...extra } : await stored(phase, extra);
+      expect(await run(name, payment)).toBe(true);
+      const after = (await read(payment.id))!;
+      const stamped = (['scannedAt', 'answeredAt', 'approvedAt', 'settledAt'] as const).filter(
+        (k) => after[k] !== null,
+      );
+      const expected: Record<TransitionName, string[]> = {
+        hold: [],
+        sendAtOnce: ['scannedAt'],
+        claimForScan: ['scannedAt'],
+        expireWait: [],
+        closeWait: [],
+        reverseWaiting: [],
+        reverseWhenAnswered: [],
+        approve: ['answeredAt', 'approvedAt'],
+        decline: ['answeredAt'],
+        markUnknown: ['answeredAt', 'settledAt'],
+        reverseOnApproval: ['answeredAt', 'approvedAt', 'settledAt'],
+        confirm: ['settledAt'],
+        reverse: ['settledAt'],
+      };
+      expect(stamped).toEqual(expected[name]);
+      for (const k of stamped) expect(after[k]).toBeGreaterThanOrEqual(payment.createdAt);
+    },
+  );
+
   it.each(Object.keys(TRANSITIONS).filter((n) => n !== 'hold' && n !== 'sendAtOnce') as TransitionName[])(
     '%s loses, writing nothing, when another writer moved the payment first',
     async (name) => {

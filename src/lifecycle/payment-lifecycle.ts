@@ -173,9 +173,13 @@ export class PaymentLifecycle {
     return this.settle(tx, 'reverse', payment, fields, adviceId);
   }
 
-  /** docs/protocol.md §5.5: a partner's answer after the hub gave up, kept for reconciliation; the state stays. */
+  /**
+   * docs/protocol.md §5.5: a partner's answer after the hub gave up, kept for reconciliation; the state
+   * stays. `updated_at` moves to the moment it arrived: the late-answer list (idx_payments_late_answers)
+   * is ordered by it, and retention keeps the payment from then on.
+   */
   recordLateAnswer(payment: Payment, lateResponse: JsonObject, partnerRef: string | undefined): Promise<void> {
-    const changes: PaymentChanges = { lateResponse, ...(partnerRef !== undefined && { partnerRef }) };
+    const changes = { lateResponse, updatedAt: this.clock.now(), ...(partnerRef !== undefined && { partnerRef }) };
     return this.db.run((tx) => this.payments.update(tx, payment.id, changes));
   }
 

@@ -4,6 +4,7 @@ import { OutboxStats, PartnerOutboxStats } from '@app/outbox/outbox-stats';
 import { AppConfig } from '@app/config/app-config';
 import type { PartnerCallMetrics } from '@app/partners/partner-call-metrics';
 import { ScanWaiter } from '@app/lifecycle/scan-waiter.service';
+import { PaymentStats } from '@app/lifecycle/payment-stats.repository';
 import { OldestRecord, RetentionStats } from '@app/retention/retention-stats';
 
 /*
@@ -62,6 +63,7 @@ export class HubMetrics implements OnModuleDestroy, PartnerCallMetrics {
     private readonly waiter: ScanWaiter,
     private readonly outbox: OutboxStats,
     private readonly retention: RetentionStats,
+    private readonly payments: PaymentStats,
   ) {
     collectDefaultMetrics({ register: this.registry });
     const waiting = this.waiter;
@@ -85,6 +87,7 @@ export class HubMetrics implements OnModuleDestroy, PartnerCallMetrics {
       (s) => s.parked,
     );
     this.retentionMetrics();
+    this.lateAnswerMetrics();
   }
 
   /** Everything in the Prometheus text format. */
@@ -168,6 +171,28 @@ export class HubMetrics implements OnModuleDestroy, PartnerCallMetrics {
       collect() {
         this.reset();
         for (const [table, n] of Object.entries(retention.deletedTotals)) this.inc({ table }, n);
+      },
+    });
+  }
+
+  /**
+   * Late partner answers that disagree with what the retailer was told (docs/protocol.md §5.5),
+   * from the query the console's late-answer list uses, so the two always agree.
+   */
+  private lateAnswerMetrics(): void {
+    const read = (): Promise<number> => withTimeout(this.payments.lateDisagreementCount(), OUTBOX_QUERY_TIMEOUT_MS);
+    const logger = this.logger;
+    new Gauge({
+      name: 'qrhub_late_answers_disagreeing',
+      help: "Payments whose late partner answer disagrees with the retailer's outcome (the console's late-answer list)",
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await read());
+        } catch (error) {
+          this.reset();
+          logger.warn(`late-answer metrics unavailable: ${(error as Error).message}`);
+        }
       },
     });
   }

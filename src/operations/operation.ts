@@ -1,3 +1,5 @@
+import type { ApiTag } from './api-docs';
+
 /** Who may call the hub (docs/protocol.md §3, §11). */
 /**
  * Who a caller is (docs/protocol.md §3): an operator may look and act (retry or
@@ -19,7 +21,8 @@ export interface DocumentedResponse {
 
 /** What the API document says about an operation (docs/protocol.md §11: served at /docs). */
 export interface OperationDocs {
-  tag: 'retailer' | 'partner';
+  /** The one tag it is listed under: who calls it. */
+  tag: Extract<ApiTag, 'retailer' | 'partner'>;
   summary: string;
   /** Every answer by status, beside the gate failures (401, 403, 413, 415, 429) a message operation shares. */
   responses: Record<number, DocumentedResponse>;

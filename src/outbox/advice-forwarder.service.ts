@@ -12,6 +12,7 @@ import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { AuditService } from '@app/audit/audit.service';
 import { OutboxEntry } from './outbox-entry.entity';
 import { ClaimedEntry, OutboxRepository } from './outbox.repository';
+import { PartnerBreaker, TRIP_AFTER } from './partner-breaker';
 
 const IDLE_POLL_MS = 1_000;
 /** What an advice delivery leaves of its lease for claiming the batch and recording the outcome. */
@@ -42,6 +43,7 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private readonly breaker: PartnerBreaker;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -50,7 +52,9 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.breaker = new PartnerBreaker(config.hub.saf.initialDelayMs, config.hub.saf.maxDelayMs);
+  }
 
   onApplicationBootstrap(): void {
     this.wake();
@@ -80,7 +84,16 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
       for (;;) {
         if (this.stopped) return;
         const now = this.clock.now();
-        const batch = await this.outbox.claimDue(this.instance.id, now, now + leaseMs, batchSize);
+        const owner = this.instance.id;
+        // A partner that is down gets no advices but, when its circuit's time is up, one probe.
+        const batch = await this.outbox.claimDue(owner, now, now + leaseMs, batchSize, {
+          exclude: this.breaker.open(),
+        });
+        for (const partnerId of this.breaker.takeProbes(now)) {
+          const probe = await this.outbox.claimDue(owner, now, now + leaseMs, 1, { only: partnerId });
+          if (probe.length === 0) this.breaker.probeUnused(partnerId);
+          batch.push(...probe);
+        }
         if (batch.length === 0) break;
         await Promise.all(batch.map((entry) => this.deliver(entry)));
         if (batch.length < batchSize) break;
@@ -93,8 +106,10 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async scheduleNext(): Promise<void> {
-    const due = await this.outbox.nextDueAt();
-    const wait = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, due - this.clock.now()));
+    const due = await this.outbox.nextDueAt({ exclude: this.breaker.open() });
+    const probe = this.breaker.nextProbeAt();
+    const next = Math.min(due ?? Infinity, probe ?? Infinity);
+    const wait = Number.isFinite(next) ? Math.min(IDLE_POLL_MS, Math.max(0, next - this.clock.now())) : IDLE_POLL_MS;
     this.schedule(wait);
   }
 
@@ -115,6 +130,7 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
       ? await this.send(entry, partner.connector, adviceTimeoutMs(partner.config.timeoutMs, leaseMs))
       : { kind: 'failed', status: 0, error: notConfigured(entry.partnerId) };
     const now = this.clock.now();
+    this.learn(entry.partnerId, outcome, now);
     const attempts = entry.attempts + 1;
     const changes: Partial<OutboxEntry> =
       outcome.kind === 'successful'
@@ -147,6 +163,19 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     });
     if (outcome.kind === 'failed') {
       this.logger.warn(`advice ${entry.id} for payment ${entry.paymentId} parked: ${describe(outcome)}`);
+    }
+  }
+
+  /** Feeds the partner's circuit; once a down partner answers again, its held advices go at once. */
+  private learn(partnerId: string, outcome: AdviceOutcome, now: number): void {
+    const change = this.breaker.record(partnerId, outcome, now);
+    if (change === 'tripped') {
+      this.logger.warn(
+        `partner ${partnerId} does not answer (${TRIP_AFTER} advices in a row): its advices are held, one probe at a time`,
+      );
+    } else if (change === 'closed') {
+      this.logger.log(`partner ${partnerId} answers again: its held advices go now`);
+      this.again = true;
     }
   }
 

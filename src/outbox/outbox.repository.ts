@@ -43,6 +43,19 @@ export interface PartnerQueueCounts {
   oldestPendingAt: number | null;
 }
 
+/** Which partners' entries a claim may take: not those excluded; only `only`'s when given. */
+export interface PartnerFilter {
+  exclude?: readonly string[];
+  only?: string;
+}
+
+function partnerCondition(f: PartnerFilter): { sql: string; params: string[] } {
+  const exclude = f.exclude ?? [];
+  let sql = exclude.length ? ` AND partner_id NOT IN ${placeholders(exclude.length)}` : '';
+  if (f.only !== undefined) sql += ' AND partner_id = ?';
+  return { sql, params: [...exclude, ...(f.only !== undefined ? [f.only] : [])] };
+}
+
 /** Settlements per transaction; a drain delivers at most `saf.batchSize` at once. */
 const MAX_SETTLE_BATCH = 500;
 
@@ -93,11 +106,19 @@ export class OutboxRepository {
    * PostgreSQL rows are picked with FOR UPDATE SKIP LOCKED, so instances never
    * claim the same row; an expired lease (its instance died) is claimable again.
    */
-  claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<ClaimedEntry[]> {
+  claimDue(
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    partners: PartnerFilter = {},
+  ): Promise<ClaimedEntry[]> {
     // Our own leases too: a drain only starts when the previous one has finished,
     // so a row still leased to us is one whose result could not be written.
+    const filter = partnerCondition(partners);
     const due =
-      "status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)";
+      "status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)" +
+      filter.sql;
     const lock = this.db.isPostgres ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.db.transaction(async (tx) => {
       // The payment's reference comes with the row, read at delivery, not when queued: a late
@@ -106,7 +127,7 @@ export class OutboxRepository {
         tx,
         { payment_partner_ref: 'SELECT partner_ref FROM payments WHERE payments.id = outbox.payment_id' },
         due,
-        [now, now, owner, limit],
+        [now, now, owner, ...filter.params, limit],
         `ORDER BY next_attempt_at ASC LIMIT ?${lock}`,
       );
       if (rows.length === 0) return [];
@@ -165,11 +186,11 @@ export class OutboxRepository {
     return this.db.run((tx) => outbox.update(tx, released, `lease_owner IN ${placeholders(owners.length)}`, owners));
   }
 
-  /** Soonest time any pending entry falls due, for the worker's next wake-up. */
-  async nextDueAt(): Promise<number | null> {
-    const { rows } = await this.db.run((tx) =>
-      execute(tx, "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'PENDING'", []),
-    );
+  /** Soonest time any pending entry (of a partner not excluded) falls due, for the worker's next wake-up. */
+  async nextDueAt(partners: PartnerFilter = {}): Promise<number | null> {
+    const filter = partnerCondition(partners);
+    const sql = `SELECT MIN(next_attempt_at) AS due FROM outbox WHERE status = 'PENDING'${filter.sql}`;
+    const { rows } = await this.db.run((tx) => execute(tx, sql, filter.params));
     const due = rows[0]?.due;
     return due === null || due === undefined ? null : Number(due);
   }

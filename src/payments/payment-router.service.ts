@@ -12,6 +12,7 @@ import type { ClaimedScan } from '@app/lifecycle/scan-waiter.service';
 import { buildPaymentResponse, buildUpstreamRequest, HubIdentity } from '@app/lifecycle/upstream-messages';
 import type { LateAnswer, PayOutcome } from '@app/partners/partner-connector';
 import type { PaymentRequest } from '@qr-hub/protocol';
+import { Admission } from '@app/partners/admission';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { JsonObject } from '@app/persistence/column-types';
 import { Database } from '@app/persistence/database';
@@ -42,6 +43,7 @@ export class PaymentRouter implements BeforeApplicationShutdown {
     private readonly lifecycle: PaymentLifecycle,
     private readonly unrecorded: UnrecordedOutcomes,
     private readonly audit: AuditService,
+    private readonly admission: Admission,
   ) {
     this.hub = config.hub.hub;
   }
@@ -81,12 +83,16 @@ export class PaymentRouter implements BeforeApplicationShutdown {
       scan?.partnerPaymentToken,
     );
     // Registered connectors are guarded (partners/connector-guard.ts): this call never rejects nor overruns.
+    const callEnded = this.admission.callStarted(partner.id);
     const outcome: PayOutcome = registered
-      ? await registered.connector.pay(upstream as unknown as PaymentRequest, {
-          timeoutMs: registered.config.timeoutMs,
-          onLateAnswer: (a) => void this.recordLate(payment, a),
-        })
+      ? await registered.connector
+          .pay(upstream as unknown as PaymentRequest, {
+            timeoutMs: registered.config.timeoutMs,
+            onLateAnswer: (a) => void this.recordLate(payment, a),
+          })
+          .finally(callEnded)
       : { kind: 'unknown', reason: 'partner not configured' };
+    if (!registered) callEnded();
     const partnerMs = this.clock.now() - sentAt;
     try {
       await this.audit.record(upstreamAudit(payment, upstream, outcome, partnerMs));

@@ -6,6 +6,7 @@ import type { PaymentRequestDto } from '@app/common/dto/payment-request.dto';
 import type { PaymentResponse } from '@app/common/dto/payment-response';
 import { DuplicateRecordError, InvalidAmountError, InvalidTranIdError } from '@app/errors/hub-error';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
+import { Admission } from '@app/partners/admission';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { Database, isUniqueViolation, type Tx } from '@app/persistence/database';
 import { linkToTransaction } from '@app/audit/audit-link';
@@ -46,6 +47,7 @@ export class PaymentsService {
     private readonly waiter: ScanWaiter,
     private readonly router: PaymentRouter,
     private readonly lifecycle: PaymentLifecycle,
+    private readonly admission: Admission,
   ) {}
 
   /**
@@ -56,6 +58,8 @@ export class PaymentsService {
     const { scanWaitMs } = this.config.hub.timeouts;
     // docs/protocol.md §10: a hub that is stopping takes no new payment (one may still come on a kept-alive connection).
     if (this.waiter.closing) throw new ShuttingDownError(request.tranId);
+    // An overloaded hub refuses new payments before storing anything (src/partners/admission.ts).
+    this.admission.admit(request.tranId, request.partner?.id);
     // Listen before the payment is visible to scans, so no release is missed.
     const waiting = this.waiter.wait(request.id, scanWaitMs);
     if (!waiting) throw new DuplicateRecordError('Duplicate payment id');

@@ -7,6 +7,7 @@ import type { CreateQrCodeRequestDto } from '@app/common/dto/create-qr-code-requ
 import type { CreateQrCodeResponse } from '@app/common/dto/create-qr-code-response';
 import { TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';
 import { FormatError, InvalidAmountError, QrCodeNotFoundError } from '@app/errors/hub-error';
+import { Admission } from '@app/partners/admission';
 import { buildMerchantQr, EmvTlvError, MerchantQrInput, QrScheme } from './emv-tlv';
 import { QrImageFormat, renderQrImage } from './qr-image';
 import { QrCode } from './qr-code.entity';
@@ -21,9 +22,12 @@ export class QrCodesService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly repository: QrCodesRepository,
+    private readonly admission: Admission,
   ) {}
 
   async create(request: CreateQrCodeRequestDto): Promise<CreateQrCodeResponse> {
+    // An overloaded hub refuses new work before storing anything (src/partners/admission.ts).
+    this.admission.admit(undefined);
     const now = this.clock.now();
     const props = request.qrProperties;
     const expiresAt = this.expiry(props.expiryDate, now);

@@ -11,6 +11,7 @@ import {
   PartnerNotConfiguredError,
 } from '@app/errors/hub-error';
 import { HubInstanceService } from '@app/instances/hub-instance.service';
+import { Admission } from '@app/partners/admission';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { Database, isUniqueViolation, type Tx } from '@app/persistence/database';
 import { PaymentsRepository } from '@app/lifecycle/payments.repository';
@@ -39,9 +40,12 @@ export class ScansService {
     private readonly partners: PartnerRegistry,
     private readonly instances: HubInstanceService,
     private readonly lifecycle: PaymentLifecycle,
+    private readonly admission: Admission,
   ) {}
 
   async notify(scan: ScanNotificationDto): Promise<void> {
+    // A scan releases a payment to its partner: an overloaded hub refuses it before storing anything.
+    this.admission.admit(scan.tranId, scan.partner.id);
     const now = this.clock.now();
     if (await this.scans.exists(scan.id)) throw new DuplicateRecordError('Duplicate scan id', { tranId: scan.tranId });
     const qr = await this.qrCodes.findByTranId(scan.tranId);

@@ -3,7 +3,7 @@ import type { PaymentListItem, PaymentListPage, TransactionView } from '@app/adm
 import { NO_FILTER, type PaymentFilter } from '@app/admin/transactions/payment-query';
 import { columnsOf, type StoredPhase } from '@app/lifecycle/payment-states';
 import type { Payment } from '@app/lifecycle/payment.entity';
-import { BASIC_AUTH } from '@app/docs/api-security';
+import { BASIC_AUTH } from '@app/operations/api-docs';
 import { Database } from '@app/persistence/database';
 import { execute } from '@app/persistence/sql-table';
 import { expectErrorDetail } from '../factories/error-detail.matcher';

@@ -2,30 +2,7 @@ import { aPaymentConfirmation, aScanNotification } from '../factories/messages.f
 import { OPERATOR, RETAILER, SANDBOX } from '../factories/hub-config.factory';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { createQr, payWithScan, poster, Post, startPay, waitFor } from '../utils/flows';
-
-/** One sample of the Prometheus text format. */
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-function parseMetrics(text: string): Sample[] {
-  return text
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (!match) throw new Error(`not a sample: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-      return { name: match[1], labels, value: Number(match[3]) };
-    });
-}
-
-/** The value of the sample `name` whose labels include `labels`; undefined when there is none. */
-function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
-}
+import { parseMetrics, Sample, valueOf } from '../utils/prometheus';
 
 describe('metrics (docs/protocol.md §11): GET /metrics in the Prometheus text format', () => {
   let hub: TestApp;
@@ -49,6 +26,8 @@ describe('metrics (docs/protocol.md §11): GET /metrics in the Prometheus text f
     expect(valueOf(samples, 'qrhub_outbox_pending', { partner: 'sandbox' })).toBe(0);
     expect(valueOf(samples, 'qrhub_outbox_parked', { partner: 'sandbox' })).toBe(0);
     expect(valueOf(samples, 'qrhub_outbox_oldest_pending_age_seconds', { partner: 'sandbox' })).toBe(0);
+    // Late partner answers that disagree with the retailer's outcome (test/e2e/reconciliation.e2e-spec.ts).
+    expect(valueOf(samples, 'qrhub_late_answers_disagreeing')).toBe(0);
   });
 
   it('counts requests by operation and status, and partner calls by partner and outcome', async () => {

@@ -303,7 +303,16 @@ describe('pay (docs/protocol.md §5)', () => {
     expect(reversal.requestId).toBe(upstream.id);
     expect(reversal.id).not.toBe(upstream.id);
     expect(reversal.tranId).toBe(tranId);
-    expect((await store.payment(body.id))?.state).toBe('UNKNOWN');
+    const row = await store.payment(body.id);
+    // What the console says of it: why the outcome is unknown, when, and how long the partner took.
+    expect(row).toMatchObject({
+      state: 'UNKNOWN',
+      unknownReason: 'PARTNER_ERROR',
+      terminalId: body.originator.terminalId,
+    });
+    expect(row?.partnerMs).toEqual(expect.any(Number));
+    expect(row?.answeredAt).toBeGreaterThanOrEqual(row!.scannedAt!);
+    expect(row?.settledAt).toBe(row?.answeredAt);
     await store.untilOutbox(body.id, 'REVERSAL', 'DELIVERED');
   });
 
@@ -317,6 +326,9 @@ describe('pay (docs/protocol.md §5)', () => {
     const res = await answer;
     expectErrorDetail(res, 503, 'UPSTREAM_UNAVAILABLE');
     expect(Date.now() - scannedAt).toBeGreaterThanOrEqual(PARTNER_TIMEOUT_MS - 50);
+    const row = await store.payment(body.id);
+    expect(row?.unknownReason).toBe('PARTNER_TIMEOUT');
+    expect(row?.partnerMs).toBeGreaterThanOrEqual(PARTNER_TIMEOUT_MS - 50);
     const upstream = upstreamPayments(tranId)[0];
     const reversal = await waitFor('the timeout reversal', () => upstreamReversals(upstream.id as string)[0]);
     expect(reversal.reversalReason).toBe('TIMEOUT');
@@ -330,7 +342,7 @@ describe('pay (docs/protocol.md §5)', () => {
       const { answer } = await payScanned(body);
       expectErrorDetail(answer, 503, 'UPSTREAM_UNAVAILABLE');
       const row = await store.payment(body.id);
-      expect(row?.state).toBe('UNKNOWN');
+      expect(row).toMatchObject({ state: 'UNKNOWN', unknownReason: 'PARTNER_UNREACHABLE' });
       const upstreamId = row!.upstreamId!;
       // Still down: the reversal is kept and retried, not dropped.
       const queued = await waitFor('two failed reversal attempts', async () => {

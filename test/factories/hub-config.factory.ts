@@ -31,6 +31,12 @@ export interface TestHubConfigOptions {
   /** The `retention:` section's keys (the hub's defaults otherwise). */
   retention?: Record<string, number | string>;
   heldPaymentsPerRetailer?: number;
+  /**
+   * Overload admission (src/partners/admission.ts). Off in tests unless asked for (60 s): a test
+   * runs in the same event loop as its hub, and its own work would count as the hub's load.
+   */
+  maxEventLoopDelayMs?: number;
+  partnerCallsInFlight?: number;
   /** The `console:` section's keys (UTC and midnight otherwise). */
   console?: { timeZone?: string; businessDayCutoff?: string };
   /** More `partners:` entries (e.g. on a connector type a test hands in). */
@@ -63,7 +69,7 @@ timeouts:
   retailerTimeoutMs: 60000
 saf: { initialDelayMs: ${o.initialDelayMs ?? 1000}, maxDelayMs: ${o.maxDelayMs ?? 60000}, leaseMs: 30000, batchSize: 100 }
 ${o.retention ? `retention: ${JSON.stringify(o.retention)}` : ''}
-limits: { heldPaymentsPerRetailer: ${o.heldPaymentsPerRetailer ?? 200} }
+limits: { heldPaymentsPerRetailer: ${o.heldPaymentsPerRetailer ?? 200}, maxEventLoopDelayMs: ${o.maxEventLoopDelayMs ?? 60000}, partnerCallsInFlight: ${o.partnerCallsInFlight ?? 512} }
 ${o.console ? `console: ${JSON.stringify(o.console)}` : ''}
 institutions:
   - { id: "${RETAILER.id}", name: Test Retailer, role: retailer, password: { env: T_RETAILER_PW } }
