@@ -92,7 +92,7 @@ export class AdminController {
     name: 'q',
     required: true,
     type: String,
-    description: 'a tranId or any id of the transaction (payment, upstream, scan, advice, outbox, QR request, message)',
+    description: 'a tranId or any message id of the transaction',
   })
   @ApiOkResponse({
     description: 'The transaction: its payments (with words and money), advices and every event in time order',
