@@ -5,6 +5,7 @@ import { AdminController } from './admin.controller';
 import { AdminRepository } from './admin.repository';
 import { AdminService } from './admin.service';
 import { AppConfig } from '@app/config/app-config';
+import { ConsoleAssetsController } from './console/assets.controller';
 import { ConsoleController } from './console/console.controller';
 import { ConsoleTime } from './present/times';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -18,7 +19,7 @@ import { SettlementModule } from './settlement/settlement.module';
  */
 @Module({
   imports: [OutboxModule, RetentionModule, SettlementModule, DashboardModule, ReconciliationModule],
-  controllers: [AdminController, ConsoleController],
+  controllers: [AdminController, ConsoleController, ConsoleAssetsController],
   providers: [
     AdminService,
     AdminRepository,

@@ -160,14 +160,18 @@ describe('dashboard (docs/console/dashboard.md)', () => {
 
     it('the page draws the figures as SVG charts with their numbers in tables', async () => {
       const page = await getAs(hub, '/console/dashboard', OPERATOR).expect(200);
-      expect(page.headers['content-security-policy']).toContain("default-src 'none'");
-      // Still unless the operator asks for the live view (WCAG 2.2.1: reloading is the user's choice).
-      expect(page.text).not.toContain('http-equiv="refresh"');
-      expect(page.text).toContain('href="/console/dashboard?window=hour&amp;live=1"');
-      const live = await getAs(hub, '/console/dashboard?window=day&live=1', OPERATOR).expect(200);
-      expect(live.text).toContain('<meta http-equiv="refresh" content="30" />');
-      expect(live.text).toContain('href="/console/dashboard?window=day"');
-      expect(live.text).toContain('Stop refreshing');
+      // Live: the hub's own script reloads it every 30 s (scripts from this origin only), and it says how to stop.
+      expect(page.headers['content-security-policy']).toContain("default-src 'none'; script-src 'self';");
+      expect(page.text).toContain('<script src="/console/assets/refresh.js" data-seconds="30" defer></script>');
+      expect(page.text).toContain('href="/console/dashboard?window=hour&amp;live=0"');
+      expect(page.text).toContain('Stop refreshing');
+      const still = await getAs(hub, '/console/dashboard?window=day&live=0', OPERATOR).expect(200);
+      expect(still.headers['content-security-policy']).not.toContain('script-src');
+      expect(still.text).not.toContain('<script');
+      expect(still.text).toContain('href="/console/dashboard?window=day"');
+      const script = await getAs(hub, '/console/assets/refresh.js', OPERATOR).expect(200);
+      expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(script.text).toContain('location.reload()');
       expectErrorDetail(await getAs(hub, '/console/dashboard?live=yes'), 400, 'FORMAT_ERROR');
       for (const id of ['chart-volume', 'chart-declines', 'chart-unknown', 'chart-latency-partner', 'chart-backlog']) {
         expect(page.text).toContain(`id="${id}"`);

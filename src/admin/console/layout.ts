@@ -1,5 +1,6 @@
 import type { Principal } from '@app/auth/principal';
 import { html, SafeHtml } from './html';
+import { REFRESH_SCRIPT_PATH } from './page-headers';
 
 /** The console's pages, in the order the navigation lists them. */
 export const CONSOLE_PAGES = [
@@ -20,7 +21,10 @@ export interface LayoutModel {
   operator: Principal;
   /** The time zone every time on the page is in, with its offset. */
   zoneLabel: string;
-  /** Seconds after which the browser reloads the page (a live view); none when absent. */
+  /**
+   * Seconds after which the browser reloads the page (a live view, by the hub's own
+   * script: send LIVE_PAGE_HEADERS with it); none when absent.
+   */
   refreshSeconds?: number;
   /** CSS of the page's own, beside the shared style. */
   style?: string;
@@ -84,7 +88,7 @@ export function consoleLayout(m: LayoutModel, body: SafeHtml): SafeHtml {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        ${m.refreshSeconds ? html`<meta http-equiv="refresh" content="${m.refreshSeconds}" />` : ''}
+        ${m.refreshSeconds ? html`<script src="${REFRESH_SCRIPT_PATH}" data-seconds="${m.refreshSeconds}" defer></script>` : ''}
         <title>${m.title} · QR hub console</title>
         <style>
           ${new SafeHtml(BASE_STYLE + (m.style ?? ''))}

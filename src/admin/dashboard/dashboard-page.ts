@@ -36,7 +36,7 @@ export interface DashboardPageModel {
   operator: Principal;
   time: ConsoleTime;
   view: DashboardView;
-  /** Whether the page reloads itself (`live=1`), every DASHBOARD_REFRESH_SECONDS. */
+  /** Whether the page reloads itself (unless `live=0`), every DASHBOARD_REFRESH_SECONDS. */
   live: boolean;
 }
 
@@ -87,13 +87,13 @@ export function renderDashboardPage(m: DashboardPageModel): SafeHtml {
 
 /** The page's own address for a window, live or not. */
 export function dashboardHref(window: DashboardWindow, live: boolean): string {
-  return `/console/dashboard?window=${window}${live ? '&live=1' : ''}`;
+  return `/console/dashboard?window=${window}${live ? '' : '&live=0'}`;
 }
 
 /**
- * Reloading is the operator's choice (WCAG 2.2.1): a page that reloads by itself
- * restarts a screen reader and loses the keyboard position, so it reloads only
- * after "Refresh every 30 seconds" was chosen, and says how to stop.
+ * The dashboard is live: it reloads every 30 seconds, and says so with a link
+ * that stops it (WCAG 2.2.1: a page that reloads by itself restarts a screen
+ * reader and loses the keyboard position, so the operator can turn it off).
  */
 function liveSwitch(window: DashboardWindow, live: boolean): SafeHtml {
   return live

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { Principal } from '@app/auth/principal';
 import { OperatorApi } from '@app/operations/api-docs';
 import { Roles } from '@app/operations/route-access';
-import { PAGE_HEADERS } from '../console/page-headers';
+import { LIVE_PAGE_HEADERS, PAGE_HEADERS } from '../console/page-headers';
 import { ConsoleTime } from '../present/times';
 import { renderDashboardPage } from './dashboard-page';
 import { DASHBOARD_WINDOWS, DashboardService, DashboardView, parseLive, parseWindow } from './dashboard.service';
@@ -37,7 +37,7 @@ export class DashboardController {
   }
 }
 
-/** `/console/dashboard`: the dashboard page; with `live=1` it reloads every 30 s. */
+/** `/console/dashboard`: the dashboard page; it reloads every 30 s unless `live=0`. */
 @ApiExcludeController()
 @Controller('console')
 @Roles('operator', 'viewer')
@@ -56,7 +56,7 @@ export class DashboardPageController {
   ): Promise<string> {
     const reloads = parseLive(live);
     const view = await this.dashboard.view(parseWindow(window));
-    res.set(PAGE_HEADERS);
+    res.set(reloads ? LIVE_PAGE_HEADERS : PAGE_HEADERS);
     return renderDashboardPage({ operator: req.user, time: this.time, view, live: reloads }).value;
   }
 }

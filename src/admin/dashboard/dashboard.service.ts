@@ -16,10 +16,10 @@ export function parseWindow(value: unknown): DashboardWindow {
   throw new FormatError('window must be hour or day');
 }
 
-/** The page's `?live=`: absent or `0` is a still page, `1` one that reloads itself. */
+/** The page's `?live=`: absent or `1` is a page that reloads itself, `0` a still one. */
 export function parseLive(value: unknown): boolean {
-  if (value === undefined || value === '' || value === '0') return false;
-  if (value === '1') return true;
+  if (value === undefined || value === '' || value === '1') return true;
+  if (value === '0') return false;
   throw new FormatError('live must be 1 or 0');
 }
 
