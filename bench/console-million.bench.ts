@@ -111,7 +111,16 @@ function targets(s: Seeded, deep: { api: string; console: string }): Target[] {
     ['search by tranId (list)', `q=${s.tranId}&phase=CONFIRMED`],
     ['timeline of a transaction', `/console/transactions/${s.tranId}`],
   ];
+  // The reports: one business day in the middle of the range (the console's zone is UTC here), and the last 24 h.
+  const settlementDay = iso(day.from).slice(0, 10);
+  const reports: Target[] = [
+    { name: 'API settlement report, one day', path: `/admin/v1/settlement?day=${settlementDay}` },
+    { name: 'console settlement page, one day', path: `/console/settlement?day=${settlementDay}` },
+    { name: 'API dashboard, last 24 h', path: '/admin/v1/dashboard?window=day' },
+    { name: 'console dashboard, last 24 h', path: '/console/dashboard?window=day&live=0' },
+  ];
   return [
+    ...reports,
     ...api.map(([name, query]) => ({ name: `API ${name}`, path: `/admin/v1/payments?${query}` })),
     ...page.map(([name, query]) => ({
       name: `console ${name}`,

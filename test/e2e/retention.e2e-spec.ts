@@ -205,9 +205,13 @@ describe('retention: old finished records are purged, young and unfinished ones 
     expect(metrics).toMatch(/qrhub_oldest_record_age_seconds\{kind="audit"\} \d+/);
     expect(metrics).toContain('qrhub_retention_deleted_total{table="payments"} 2');
 
-    const page = (await getAs(hub, '/console').expect(200)).text.replace(/\s+/g, ' ');
+    const page = (await getAs(hub, '/console/advices').expect(200)).text.replace(/\s+/g, ' ');
     expect(page).toMatch(/<tr data-kind="payments"> <td>payments<\/td> <td class="num">400 d<\/td>/);
-    expect(page).toContain(`${new Date(t0).toISOString()}</td> <td class="num">401 d 0 h</td>`);
+    // Shown in the console's zone (UTC here), with the instant in its datetime attribute.
+    const shown = new Date(t0).toISOString().replace('T', ' ').slice(0, 19);
+    expect(page).toContain(
+      `datetime="${new Date(t0).toISOString()}">${shown}</time></td> <td class="num">401 d 0 h</td>`,
+    );
   });
 
   it('runs by itself a minute after start-up and then every purgeIntervalMinutes; an advice resolved later goes in time', async () => {
