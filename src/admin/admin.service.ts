@@ -27,6 +27,7 @@ import {
   paymentSummary,
   TransactionView,
 } from './admin-views';
+import { ConsoleTime } from './present/times';
 import { buildTimeline } from './timeline';
 import { encodeCursor, PaymentFilter } from './transactions/payment-query';
 
@@ -50,6 +51,7 @@ export class AdminService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly time: ConsoleTime,
   ) {}
 
   /** The timeline of the transaction `q` (a tranId or any message id of it) belongs to. */
@@ -63,7 +65,7 @@ export class AdminService {
       matchedBy: found.matchedBy,
       payments: records.payments.map((p) => paymentSummary(p, advice.get(p.id) ?? null)),
       outbox: records.outbox.map(outboxEntryView),
-      events: buildTimeline(records),
+      events: buildTimeline(records, this.time),
     };
   }
 

@@ -6,6 +6,10 @@ import type { Payment } from '@app/lifecycle/payment.entity';
 import type { QrCode } from '@app/qr-codes/qr-code.entity';
 import type { Scan } from '@app/scans/scan.entity';
 import { auditRows, errorText } from './timeline-audit';
+import { money as moneyOf } from './present/money';
+import { ConsoleTime } from './present/times';
+
+const UTC = new ConsoleTime('UTC');
 
 /** What a timeline row is about; the order here breaks ties between rows of the same millisecond. */
 export const TIMELINE_KINDS = [
@@ -78,9 +82,9 @@ const ATTEMPT_RESULTS: Record<string, [string, string]> = {
  * refused messages, operator actions). The stored payment state stands in
  * where an audit write was lost, so a row is never missing.
  */
-export function buildTimeline(r: TransactionRecords): TimelineEvent[] {
+export function buildTimeline(r: TransactionRecords, time: ConsoleTime = UTC): TimelineEvent[] {
   const rows: Row[] = [
-    ...qrRows(r.qrCode),
+    ...qrRows(r.qrCode, time),
     ...r.payments.flatMap((p) => paymentRows(p, r.audit)),
     ...r.scans.map(scanRow),
     ...r.audit.flatMap(auditRows),
@@ -93,7 +97,7 @@ export function buildTimeline(r: TransactionRecords): TimelineEvent[] {
   return rows.map(({ at, ...row }) => ({ time: new Date(at).toISOString(), ...row }));
 }
 
-function qrRows(qr: QrCode | null): Row[] {
+function qrRows(qr: QrCode | null, time: ConsoleTime): Row[] {
   if (!qr) return [];
   const value = qr.amount === null ? 'open amount' : money(qr.amount, qr.currency);
   return [
@@ -101,7 +105,7 @@ function qrRows(qr: QrCode | null): Row[] {
       at: qr.createdAt,
       kind: 'QR_ISSUED',
       title: 'QR code issued',
-      detail: `${value} · retailer ${qr.clientId} · terminal ${qr.terminalId} · expires ${iso(qr.expiresAt)}`,
+      detail: `${value} · retailer ${qr.clientId} · terminal ${qr.terminalId} · expires ${time.format(qr.expiresAt)}`,
       status: qr.paidByPaymentId ? 'PAID' : 'ISSUED',
       ref: qr.requestId,
     },
@@ -226,11 +230,7 @@ function outboxRows(e: OutboxEntry, advices: Advice[], attempts: DeliveryAttempt
   return rows;
 }
 
-/** Minor units, exactly as stored: the currency's exponent is not the hub's to guess. */
+/** The amount as people read it (`ZAR 12.50`, docs/operations-console.md). */
 function money(amount: number, currency: string | null): string {
-  return `amount ${amount} (currency ${currency ?? '?'})`;
-}
-
-function iso(epochMs: number): string {
-  return new Date(epochMs).toISOString();
+  return currency === null ? `${amount} (minor units)` : moneyOf(amount, currency).text;
 }
