@@ -251,16 +251,27 @@ export function paymentListQuery(
     where.push(sql);
     params.push(...values);
   };
+  /*
+   * A transaction has a handful of payments: once its tranId is known, every
+   * other term is compared by value only, kept off its index, so the tranId's
+   * index is the one used. SQLite without statistics would otherwise walk
+   * (state, created_at) — every confirmed payment ever stored — to avoid sorting
+   * five rows (docs/benchmarks.md, "Console on a million payments").
+   */
+  const byValue = tranId === null ? (column: string) => column : (column: string) => `(${column} || '')`;
+  const timeByValue = tranId === null ? 'created_at' : '(created_at + 0)';
   if (tranId !== null) add('tran_id = ?', tranId);
-  if (f.phases.length) add(phasePredicate(f.phases));
-  if (f.partner !== null) add('partner_id = ?', f.partner);
-  if (f.retailer !== null) add('client_id = ?', f.retailer);
-  if (f.terminal !== null) add('terminal_id = ?', f.terminal);
-  if (f.currency !== null) add('currency = ?', f.currency);
+  if (f.phases.length) {
+    add(phasePredicate(f.phases).replace(/\b(state|settlement) =/g, (_, column: string) => `${byValue(column)} =`));
+  }
+  if (f.partner !== null) add(`${byValue('partner_id')} = ?`, f.partner);
+  if (f.retailer !== null) add(`${byValue('client_id')} = ?`, f.retailer);
+  if (f.terminal !== null) add(`${byValue('terminal_id')} = ?`, f.terminal);
+  if (f.currency !== null) add(`${byValue('currency')} = ?`, f.currency);
   if (f.minAmount !== null) add('amount >= ?', f.minAmount);
   if (f.maxAmount !== null) add('amount <= ?', f.maxAmount);
-  if (f.from !== null) add('created_at >= ?', f.from);
-  if (f.to !== null) add('created_at < ?', f.to);
+  if (f.from !== null) add(`${timeByValue} >= ?`, f.from);
+  if (f.to !== null) add(`${timeByValue} < ?`, f.to);
   const newer = f.cursor?.newer === true;
   if (f.cursor !== null) add(`(created_at, id) ${newer ? '>' : '<'} (?, ?)`, f.cursor.createdAt, f.cursor.id);
   // The page before (newer) walks the same index forwards; the caller puts it back newest first.

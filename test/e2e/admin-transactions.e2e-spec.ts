@@ -294,8 +294,8 @@ describe('transaction list API (GET /admin/v1/payments)', () => {
   });
 
   describe('the database serves the list from an index, without sorting the table', () => {
-    const plan = async (f: Partial<PaymentFilter>): Promise<string> => {
-      const { where, params, tail } = paymentListQuery({ ...NO_FILTER, ...f }, null);
+    const plan = async (f: Partial<PaymentFilter>, tranId: string | null = null): Promise<string> => {
+      const { where, params, tail } = paymentListQuery({ ...NO_FILTER, ...f }, tranId);
       const sql = `SELECT * FROM payments WHERE ${where} ${tail}`;
       return hub.app.get(Database).transaction(async (tx) => {
         if (process.env.TEST_DATABASE === 'postgres') {
@@ -323,6 +323,13 @@ describe('transaction list API (GET /admin/v1/payments)', () => {
       const text = await plan(filter);
       expect(text).toMatch(index);
       expect(text).not.toMatch(/TEMP B-TREE|Sort|SCAN payments$/m);
+    });
+
+    it('a search with filters reads the transaction by its tranId, not every payment of the phase', async () => {
+      const filters = { phases: ['CONFIRMED' as const], partner: 'sandbox', from: T0, retailer: 'shop-1' };
+      const text = await plan(filters, 'a-tran-id');
+      expect(text).toMatch(/idx_payments_tran_id/);
+      expect(text).not.toMatch(/idx_payments_(state|partner|client)_created_at|SCAN payments$/m);
     });
   });
 });

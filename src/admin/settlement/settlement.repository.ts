@@ -28,10 +28,12 @@ FROM payments WHERE approved_at >= ? AND approved_at < ?
 GROUP BY partner_id, client_id, currency`;
 
 // A payment settles once: confirmed or reversed after its approval, or reversed by the hub when its outcome was unknown.
+// The day is what narrows the rows: state and settlement are compared by value (`|| ''`), off their indexes, or
+// SQLite without statistics reads every UNKNOWN and CONFIRMED payment ever stored (docs/benchmarks.md).
 const SETTLED_SQL = `SELECT partner_id, client_id, currency, state, settlement, COUNT(*) AS n,
 SUM(COALESCE(approved_amount, amount)) AS approved_total, SUM(amount) AS requested_total
 FROM payments WHERE settled_at >= ? AND settled_at < ?
-AND (state = 'UNKNOWN' OR (state = 'APPROVED' AND settlement IN ('CONFIRMED', 'REVERSED')))
+AND ((state || '') = 'UNKNOWN' OR ((state || '') = 'APPROVED' AND (settlement || '') IN ('CONFIRMED', 'REVERSED')))
 GROUP BY partner_id, client_id, currency, state, settlement`;
 
 // The advice a settlement queued counts in the day of that settlement (its payment's settled_at).
