@@ -362,7 +362,7 @@ async function main(): Promise<void> {
   for (const kind of dbKinds()) {
     const section = await run(kind, baseline);
     const markdown = [
-      `## Transaction list on ${storeName(kind)}, ${ROWS.toLocaleString('en')} payments`,
+      `## The console on ${storeName(kind)}, ${ROWS.toLocaleString('en')} payments`,
       '',
       machineLine(),
       '',
