@@ -81,7 +81,12 @@ async function main(): Promise<void> {
   linkHubBuild();
   const partner = await startPartnerServer();
   const db = await createTestDatabase('postgres');
-  const config = { walletBaseUrl: partner.baseUrl, walletCaFile: partner.caFile, scanWaitMs: 30_000, partnerTimeoutMs: 25_000 };
+  const config = {
+    walletBaseUrl: partner.baseUrl,
+    walletCaFile: partner.caFile,
+    scanWaitMs: 30_000,
+    partnerTimeoutMs: 25_000,
+  };
   const procs = [
     await startHubProcess(db.url, config, undefined, { LOG_LEVEL: 'error', INSTANCE_ID: 'bench-a' }),
     await startHubProcess(db.url, config, undefined, { LOG_LEVEL: 'error', INSTANCE_ID: 'bench-b' }),

@@ -19,6 +19,7 @@ import {
   aScanNotification,
 } from '../test/factories/messages.factory';
 import { startPartnerServer } from '../test/utils/partner-server';
+import { LoadRow, measureBareRoute } from './lib/bare-route';
 import { Answer, DbKind, errorType, HubClient, prepareTls, diagnosticsEnv, startBenchHub } from './lib/harness';
 import { dbKinds, fail, numberArg, storeName } from './lib/args';
 import { machineLine } from './lib/machine';
@@ -217,7 +218,11 @@ async function run(kind: DbKind, profileDir: string): Promise<DbResult> {
   }
 }
 
-function describe(results: DbResult[]): string {
+/** Goals of the full flow, as ratios measured in one run (docs/benchmarks.md, the table at the top). */
+const GOAL_BARE_REQUESTS_PER_FLOW = 8;
+const GOAL_POSTGRES_VS_SQLITE = 1.3;
+
+function describe(results: DbResult[], bare: LoadRow): string {
   const cell = (flows: FlowTimes[], part: Part): string => {
     const s = summarize(flows.map((f) => f[part]));
     return `${fmt(s.p50)} / ${fmt(s.p99)}`;
@@ -230,9 +235,21 @@ function describe(results: DbResult[]): string {
     : rate >= 250
       ? `**met** (${fmt(rate)} flows/s)`
       : `**missed** (${fmt(rate)} flows/s, ${fmt(250 - rate)} short)`;
+  const perFlow = (r: DbResult | undefined): number => (r ? r.cpuPerFlowMs / bare.cpuPerRequestMs : Number.NaN);
+  const postgres = results.find((r) => r.kind === 'postgres');
+  const pgVsSqlite = postgres && sqlite ? postgres.cpuPerFlowMs / sqlite.cpuPerFlowMs : Number.NaN;
+  const goal = (value: number, limit: number): string =>
+    Number.isNaN(value) ? 'not measured' : value <= limit ? `**met** (≤ ${limit})` : `**missed** (goal ≤ ${limit})`;
   return [
     `### Full flow: createQrCode → pay ∥ scan → partner → confirm${GRACE_MS ? `, earlyScanGraceMs ${GRACE_MS}` : ''}` +
       (SCAN_AFTER_MS ? `, scan ${SCAN_AFTER_MS} ms after the pay` : ''),
+    '',
+    `**Hub CPU per full flow on SQLite: ${fmt(perFlow(sqlite), 1)} bare requests** ${goal(perFlow(sqlite), GOAL_BARE_REQUESTS_PER_FLOW)}` +
+      (postgres
+        ? `; PostgreSQL ${fmt(perFlow(postgres), 1)}, ${fmt(pgVsSqlite, 2)} × SQLite ${goal(pgVsSqlite, GOAL_POSTGRES_VS_SQLITE)}`
+        : '') +
+      `. One bare request: ${fmt(bare.cpuPerRequestMs, 3)} ms of CPU in the bare NestJS route (bench/bare-app.ts), ` +
+      `measured in the same run (${fmt(bare.reqPerSec, 0)} req/s, 32 connections).`,
     '',
     machineLine(),
     '',
@@ -245,6 +262,7 @@ function describe(results: DbResult[]): string {
       [
         ['(a) **flows/s**', ...each((r) => `**${fmt(r.closed.perSec)}**`)],
         ['(a) hubAdded', ...each((r) => cell(r.closed.flows, 'hubAdded'))],
+        ['(a) **hub CPU per flow, bare requests**', ...each((r) => `**${fmt(perFlow(r), 1)}**`)],
         ['(a) hub CPU per flow, ms (all its threads)', ...each((r) => fmt(r.cpuPerFlowMs))],
         ['(b) flows completed', ...each((r) => `${r.open.flows.length} of ${RATE * DURATION_S}`)],
         ...PARTS.map((p) => [`(b) ${p === 'hubAdded' ? '**hubAdded**' : p}`, ...each((r) => cell(r.open.flows, p))]),
@@ -271,12 +289,13 @@ function sectionName(): string {
 async function main(): Promise<void> {
   await prepareTls();
   const profileDir = mkdtempSync(join(tmpdir(), 'qr-hub-prof-'));
+  // The baseline first, in the same run: every figure below is a ratio to it.
+  const bare = await measureBareRoute({ connections: 32, durationS: 10, warmupS: 3 });
   const results: Array<Awaited<ReturnType<typeof run>>> = [];
   for (const kind of dbKinds()) results.push(await run(kind, profileDir));
-  const md = describe(results) + (process.argv.includes('--profile') ? `\n\nCPU profiles: \`${profileDir}\`.` : '');
-  process.stdout.write(
-    `\n${md}\n\nwritten to ${writeSection(sectionName(), md)}\n`,
-  );
+  const md =
+    describe(results, bare) + (process.argv.includes('--profile') ? `\n\nCPU profiles: \`${profileDir}\`.` : '');
+  process.stdout.write(`\n${md}\n\nwritten to ${writeSection(sectionName(), md)}\n`);
 }
 
 main().catch(fail);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the hub (dist/) and the benchmarks (dist-bench/), then runs benchmarks.
 #
-#   bash bench/run.sh                          # all four, in this order
+#   bash bench/run.sh                          # all of them, in this order
 #   bash bench/run.sh full-flow saf-drain      # some of them
 #   bash bench/run.sh held-payments --profile  # flags (--name=value, --profile, --db=…) go to each one
 #
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(create-qr-code full-flow held-payments saf-drain cluster)
+all=(create-qr-code full-flow held-payments saf-drain cluster overload)
 names=()
 flags=()
 for a in "$@"; do
