@@ -24,6 +24,7 @@ import { requestMetrics } from './metrics/request-metrics';
 import { createValidationPipe } from './common/validation/validation';
 import { setupDocs } from './docs/openapi';
 import { OperationTable } from './operations/operation-table';
+import { Admission, refuseWhenBusy } from './partners/admission';
 import { resolveTlsOptions } from './tls/tls-options';
 
 export interface CreateAppOptions {
@@ -81,6 +82,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   installRequestLogging(app, log, operations);
   app.use(auditLinkScope());
   app.use(requestMetrics(app.get(HubMetrics), operations));
+  // An overloaded hub refuses new work here, before authentication, validation and the audit trail.
+  app.use(refuseWhenBusy(app.get(Admission), operations));
   app.use(opsAccess(config.env.opsAuth, app.get(CredentialsService)));
   // A browser refused in the console reads how to sign in, not an ErrorDetail (src/admin/console/sign-in-page.ts).
   app.use('/console', showRefusalsAsPages(consoleRefusalPage));

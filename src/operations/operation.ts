@@ -58,6 +58,11 @@ export interface Operation {
   messageDto?: abstract new (...args: never[]) => object;
   /** An advice: stored and forwarded, so an unknown outcome keeps it with its sender (docs/protocol.md §7, §10). */
   advice: boolean;
+  /**
+   * New work an overloaded hub refuses at once, before reading further
+   * (src/partners/admission.ts): a QR code, a payment, a scan. Never an advice.
+   */
+  startsWork?: boolean;
   docs: OperationDocs;
 }
 

@@ -11,6 +11,7 @@ export const payOperation = defineOperation({
   identityField: 'client',
   message: 'PaymentRequest',
   advice: false,
+  startsWork: true,
   docs: {
     tag: 'retailer',
     summary: "Pay against a QR code; held until the partner's scan, then forwarded to that partner",

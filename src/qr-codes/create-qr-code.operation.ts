@@ -11,6 +11,7 @@ export const createQrCodeOperation = defineOperation({
   identityField: 'client',
   message: 'CreateQrCodeRequest',
   advice: false,
+  startsWork: true,
   docs: {
     tag: 'retailer',
     summary: 'Issue a QR code for the till to show',

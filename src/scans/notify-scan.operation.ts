@@ -11,6 +11,7 @@ export const notifyScanOperation = defineOperation({
   identityField: 'partner',
   message: 'ScanNotification',
   advice: false,
+  startsWork: true,
   docs: {
     tag: 'partner',
     summary: "A partner's customer scanned a QR code; releases the waiting payment",
