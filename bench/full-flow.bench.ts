@@ -7,6 +7,12 @@
  * p50/p99 of the hub-added latency (definition in docs/benchmarks.md).
  *
  *   node dist-bench/bench/full-flow.bench.js [--vus=64] [--rate=150] [--duration=20] [--db=sqlite|postgres] [--profile]
+ *
+ * Before/after in one run: `--against=<another checkout, built>` starts this
+ * build's hub and that checkout's side by side (each on its own store, one
+ * partner) and loads them in turn, `--slices=` slices of `--duration=`/slices
+ * seconds each, so whatever else the machine is doing falls on both alike.
+ * It prints each build's hub CPU per flow and their ratio, and writes nothing.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +27,7 @@ import {
 import { startPartnerServer } from '../test/utils/partner-server';
 import { LoadRow, measureBareRoute } from './lib/bare-route';
 import { Answer, DbKind, errorType, HubClient, prepareTls, diagnosticsEnv, startBenchHub } from './lib/harness';
-import { dbKinds, fail, numberArg, storeName } from './lib/args';
+import { dbKinds, fail, numberArg, storeName, stringArg } from './lib/args';
 import { machineLine } from './lib/machine';
 import { cpuSeconds, cpuTriple } from './lib/proc';
 import { writeSection } from './lib/report';
@@ -39,6 +45,8 @@ const GRACE_MS = numberArg('grace', 0);
  */
 const SCAN_AFTER_MS = numberArg('scan-after', 0);
 const SCAN_RETRY_MS = 2;
+const AGAINST = stringArg('against');
+const SLICES = numberArg('slices', 10);
 const PARTS = ['createQr', 'scan', 'release', 'confirm', 'hubAdded'] as const;
 type Part = (typeof PARTS)[number];
 
@@ -286,8 +294,77 @@ function sectionName(): string {
   return parts.filter((p) => p !== '').join('-');
 }
 
+/** One build's share of a before/after run: its hub, clients, and what its slices measured. */
+interface Side {
+  name: string;
+  bench: Awaited<ReturnType<typeof startBenchHub>>;
+  retail: HubClient;
+  wallet: HubClient;
+  runner: Runner;
+  cpuSeconds: number;
+  flows: number;
+  retries: number;
+  perSlice: number[];
+}
+
+/** `--against`: this build and another checkout's, loaded in alternating slices of one run. */
+async function beforeAfter(other: string): Promise<void> {
+  const kind = dbKinds()[0];
+  const partner = await startPartnerServer();
+  const config = { walletBaseUrl: partner.baseUrl, walletCaFile: partner.caFile, earlyScanGraceMs: GRACE_MS };
+  const sides: Side[] = [];
+  try {
+    for (const [name, main] of [
+      ['before', join(other, 'dist', 'src', 'main.js')],
+      ['after', undefined],
+    ] as const) {
+      const bench = await startBenchHub(kind, config, diagnosticsEnv(process.argv, tmpdir()), main);
+      const retail = new HubClient(bench.origin, VUS + 64);
+      const wallet = new HubClient(bench.origin, VUS);
+      const runner = new Runner(retail, wallet);
+      sides.push({ name, bench, retail, wallet, runner, cpuSeconds: 0, flows: 0, retries: 0, perSlice: [] });
+    }
+    for (const side of sides) await closedLoop(side.runner, VUS, WARMUP_S);
+    const sliceS = DURATION_S / SLICES;
+    for (let i = 0; i < SLICES; i++) {
+      // ABBA order: neither build always goes first after the other's slice.
+      const order = i % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) {
+        const retries = side.runner.retries;
+        const cpu0 = cpuSeconds(side.bench.pid);
+        const { flows } = await closedLoop(side.runner, VUS, sliceS);
+        await sleep(300); // its confirmations' deliveries belong to its slice
+        const cpu = cpuSeconds(side.bench.pid) - cpu0;
+        side.cpuSeconds += cpu;
+        side.flows += flows.length;
+        side.retries += side.runner.retries - retries;
+        side.perSlice.push((cpu * 1000) / flows.length);
+      }
+    }
+    const [before, after] = sides;
+    const perFlow = (s: Side) => (s.cpuSeconds * 1000) / s.flows;
+    const lines = sides.map(
+      (s) =>
+        `${s.name}: hub CPU ${fmt(perFlow(s), 2)} ms/flow over ${s.flows} flows (slices ${s.perSlice.map((v) => fmt(v, 1)).join(', ')}), ` +
+        `scan retries ${fmt(s.retries / s.flows, 2)} per flow, failures ${JSON.stringify([...s.runner.failures])}`,
+    );
+    process.stdout.write(
+      `${lines.join('\n')}\n${storeName(kind)}, ${SLICES} alternating slices of ${fmt(sliceS, 1)} s, ${VUS} virtual users: ` +
+        `after / before = ${fmt(perFlow(after) / perFlow(before), 3)}\n`,
+    );
+  } finally {
+    for (const s of sides) {
+      await s.retail.close();
+      await s.wallet.close();
+      await s.bench.stop();
+    }
+    await partner.close();
+  }
+}
+
 async function main(): Promise<void> {
   await prepareTls();
+  if (AGAINST) return beforeAfter(AGAINST);
   const profileDir = mkdtempSync(join(tmpdir(), 'qr-hub-prof-'));
   // The baseline first, in the same run: every figure below is a ratio to it.
   const bare = await measureBareRoute({ connections: 32, durationS: 10, warmupS: 3 });

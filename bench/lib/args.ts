@@ -8,6 +8,11 @@ export function numberArg(name: string, fallback: number): number {
   return value;
 }
 
+/** `--name=<text>` from the command line, else undefined. */
+export function stringArg(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
 /** The stores to run on: both, or only the one named by `--db=sqlite|postgres`. */
 export function dbKinds(): DbKind[] {
   const only = process.argv.find((a) => a.startsWith('--db='))?.slice('--db='.length);

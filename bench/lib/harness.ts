@@ -67,17 +67,29 @@ export interface BenchHub {
 }
 
 /** A real hub process (`node dist/src/main.js`) on a fresh SQLite file or PostgreSQL schema. */
-export async function startBenchHub(kind: DbKind, config: TestHubConfigOptions, env: NodeJS.ProcessEnv = {}) {
+export async function startBenchHub(
+  kind: DbKind,
+  config: TestHubConfigOptions,
+  env: NodeJS.ProcessEnv = {},
+  /** Another checkout's build (`<root>/dist/src/main.js`) instead of this one's: before/after in one run. */
+  main?: string,
+) {
   linkHubBuild();
   const db = await createTestDatabase(kind);
   // The load generator is one address and one retailer standing in for many: no per-address
   // connection cap, and room for the held-payments benchmark's 10,000 waiting payments.
-  const hub = await startHubProcess(db.url, { heldPaymentsPerRetailer: 1_000_000, ...config }, undefined, {
-    LOG_LEVEL: 'error',
-    MAX_CONNECTIONS: '20000',
-    MAX_CONNECTIONS_PER_ADDRESS: '0',
-    ...env,
-  });
+  const hub = await startHubProcess(
+    db.url,
+    { heldPaymentsPerRetailer: 1_000_000, ...config },
+    undefined,
+    {
+      LOG_LEVEL: 'error',
+      MAX_CONNECTIONS: '20000',
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
+      ...env,
+    },
+    main,
+  );
   const pid = hub.child.pid ?? 0;
   const forget = onInterrupt(async () => {
     await hub.kill('SIGKILL');

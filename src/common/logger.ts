@@ -129,8 +129,9 @@ export class PinoNestLogger implements LoggerService {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const quiet = wanted === 'info' ? context && FRAMEWORK_CHATTER.has(context) : context === STARTUP_FAILURE;
     const level = quiet ? 'debug' : wanted;
+    // Checked on the root first: a request's own logger is made only for a line that is written.
+    if (!this.root.isLevelEnabled(level)) return;
     const logger = currentLogContext()?.logger ?? this.root;
-    if (!logger.isLevelEnabled(level)) return;
     const stack = level === 'error' && typeof rest[0] === 'string' ? rest[0] : undefined;
     const fields: Record<string, unknown> = { ...(context && { context }), ...(stack && { stack }) };
     if (message instanceof Error) logger[level]({ ...fields, err: message }, message.message);

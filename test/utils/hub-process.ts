@@ -2,7 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TEST_ENV, TestHubConfigOptions, testHubConfigYaml } from '../factories/hub-config.factory';
 import { testTls } from './test-tls';
 
@@ -45,9 +45,10 @@ export async function startHubProcess(
   config: TestHubConfigOptions,
   port?: number,
   env: NodeJS.ProcessEnv = {},
+  main: string = MAIN,
 ): Promise<HubProcess> {
   const chosen = port ?? (await freePort());
-  const hub = spawnHub(databaseUrl, config, chosen, env);
+  const hub = spawnHub(databaseUrl, config, chosen, env, main);
   await waitListening(chosen, hub.output, hub.exited);
   return {
     baseUrl: `https://localhost:${chosen}`,
@@ -75,14 +76,21 @@ export async function runHubProcessToExit(
   return { code, output: hub.output() };
 }
 
-function spawnHub(databaseUrl: string, config: TestHubConfigOptions, port: number, env: NodeJS.ProcessEnv) {
-  ensureBuilt();
+/** `main`: this checkout's build, or another checkout's (`<root>/dist/src/main.js`, the benchmarks' before/after runs). */
+function spawnHub(
+  databaseUrl: string,
+  config: TestHubConfigOptions,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  main = MAIN,
+) {
+  if (main === MAIN) ensureBuilt();
   const tls = testTls();
   const dir = mkdtempSync(join(tmpdir(), 'qr-hub-proc-'));
   const configFile = join(dir, 'hub.yaml');
   writeFileSync(configFile, testHubConfigYaml(config));
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [main], {
+    cwd: resolve(dirname(main), '..', '..'),
     env: {
       PATH: process.env.PATH,
       ...TEST_ENV,

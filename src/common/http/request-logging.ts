@@ -3,7 +3,6 @@ import { CallHandler, ExecutionContext, INestApplication, Injectable, NestInterc
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Level, Logger as PinoLogger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { Observable, tap } from 'rxjs';
 import { boundedBody } from '@app/common/bounded-body';
 import { TRAN_ID_MAX } from '@app/common/dto/payment-request.dto';
@@ -44,57 +43,65 @@ export function installRequestLogging(app: INestApplication, logger: PinoLogger,
   app.useGlobalInterceptors(new LogContextInterceptor());
 }
 
-function requestLogging(logger: PinoLogger, operations: OperationTable): RequestHandler {
-  const http = pinoHttp({
-    logger,
-    quietReqLogger: true,
-    wrapSerializers: false,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    serializers: {
-      req: (req: Request) => ({
-        method: req.method,
-        path: pathOf(req),
-        operation: operations.nameOf(req) ?? undefined,
-      }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-    },
-    // Only the tranId (and, once answered, the errorType): the rest is already in the line's bindings,
-    // and a key bound twice repeats.
-    customProps: (req: IncomingMessage, res: ServerResponse) => {
-      const tranId = (req as WithContext)[CONTEXT]?.tranId;
-      const errorType = errorTypeOf(req, res);
-      return { ...(tranId && { tranId }), ...(errorType && { errorType }) };
-    },
-    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error): Level | 'silent' => {
-      if (err || res.statusCode >= 500) return 'warn';
-      return OPS_PATH.test(pathOf(req)) ? 'debug' : 'info';
-    },
-    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => summary(req, res),
-    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => summary(req, res),
-    // The filter has logged any real fault; pino-http's made-up "failed with status code" error adds nothing.
-    customErrorObject: (_req, _res, _err, fields: Record<string, unknown>) => ({ ...fields, err: undefined }),
-  });
-
+/*
+ * Hand-written rather than pino-http: it made two or three child loggers per
+ * request (request id, serialized request, tranId) whether or not anything
+ * but the access line was ever written, about 6 % of a payment's CPU in the
+ * profile (docs/decisions.md, "Request logging without a logger per
+ * request"). The line it writes has the same fields.
+ */
+function requestLogging(root: PinoLogger, operations: OperationTable): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    http(req, res, () => {
-      const context: LogContext = { logger: req.log, reqId: String(req.id) };
-      (req as WithContext)[CONTEXT] = context;
-      runWithLogContext(context, () => {
-        // A body's tranId is logged only if it could be one: never a 60 KiB string.
-        const tranId = bodyField(req, 'tranId');
-        if (tranId !== undefined && tranId.length <= TRAN_ID_MAX) bindTranId(tranId);
-        if (req.body !== undefined && context.logger.isLevelEnabled('debug')) {
-          context.logger.debug({ body: boundedBody(req.body as unknown) }, 'request body');
-        }
-        next();
-      });
+    const started = Date.now();
+    const given = req.headers['x-request-id'];
+    const reqId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', reqId);
+    const context = new LogContext(root, reqId);
+    (req as WithContext)[CONTEXT] = context;
+    const answered = () => {
+      res.removeListener('close', answered);
+      res.removeListener('finish', answered);
+      accessLine(root, operations, req, res, context, Date.now() - started);
+    };
+    res.on('close', answered);
+    res.on('finish', answered);
+    runWithLogContext(context, () => {
+      // A body's tranId is logged only if it could be one: never a 60 KiB string.
+      const tranId = bodyField(req, 'tranId');
+      if (tranId !== undefined && tranId.length <= TRAN_ID_MAX) bindTranId(tranId);
+      if (req.body !== undefined && context.enabled('debug')) {
+        context.logger.debug({ body: boundedBody(req.body as unknown) }, 'request body');
+      }
+      next();
     });
   };
+}
+
+/** The one line per answered (or abandoned) request: a 5xx at warn, probes and scrapes at debug, the rest at info. */
+function accessLine(
+  root: PinoLogger,
+  operations: OperationTable,
+  req: Request,
+  res: ServerResponse,
+  context: LogContext,
+  responseTime: number,
+): void {
+  const path = pathOf(req);
+  const level: Level = res.statusCode >= 500 ? 'warn' : OPS_PATH.test(path) ? 'debug' : 'info';
+  if (!root.isLevelEnabled(level)) return;
+  const tranId = context.tranId;
+  const errorType = errorTypeOf(req, res);
+  root[level](
+    {
+      reqId: context.reqId,
+      ...(tranId && { tranId }),
+      ...(errorType && { errorType }),
+      req: { method: req.method, path, operation: operations.nameOf(req) ?? undefined },
+      res: { statusCode: res.statusCode },
+      responseTime,
+    },
+    summary(req, res),
+  );
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -122,9 +129,9 @@ export class LogContextInterceptor implements NestInterceptor {
       tap((answer: unknown) => {
         const tranId = (answer as { tranId?: unknown } | null | undefined)?.tranId;
         if (typeof tranId === 'string') bindTranId(tranId);
-        const logger = currentLogContext()?.logger;
-        if (answer !== undefined && logger?.isLevelEnabled('debug')) {
-          logger.debug({ body: boundedBody(answer) }, 'response body');
+        const context = currentLogContext();
+        if (answer !== undefined && context?.enabled('debug')) {
+          context.logger.debug({ body: boundedBody(answer) }, 'response body');
         }
       }),
     );
