@@ -4,6 +4,7 @@ import { LEDGER_AMOUNT_MAP, ledgerAmountMapViolations } from '@app/common/dto/am
 import { ARRAY_MAX } from '@app/common/dto/institution.dto';
 import { FieldViolation } from '@app/errors/error-detail';
 import { FormatError } from '@app/errors/hub-error';
+import { cacheValidationMetadata } from './metadata-cache';
 
 /** `ErrorDetail.errorMessage` of every validation failure (≤ 40 chars, docs/protocol.md §2). */
 export const FORMAT_ERROR_MESSAGE = 'Message format error';
@@ -232,5 +233,6 @@ export function messageNameOf(metadata: ArgumentMetadata): string {
 
 /** The single global pipe (register once, e.g. as `APP_PIPE` or `app.useGlobalPipes`). */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new MessageValidationPipe();
 }
