@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { connect, createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -8,8 +8,6 @@ import { testTls } from './test-tls';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
-/* The hub requires @qr-hub/protocol by name, as its compiled package. */
-const PROTOCOL = join(ROOT, 'packages', 'protocol', 'dist', 'index.js');
 
 /** A hub running as its own OS process (for kill -9 and multi-instance tests). */
 export interface HubProcess {
@@ -22,8 +20,11 @@ export interface HubProcess {
 
 /** Builds dist/ once if the compiled hub or packages are missing (npm test builds them first). */
 export function ensureBuilt(): void {
-  if (existsSync(MAIN) && existsSync(PROTOCOL)) return;
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  // Compiled into dist-bench/, ROOT is dist-bench/ and its dist/ a link to the project's (bench/lib/harness.ts).
+  const root = existsSync(join(ROOT, 'dist')) ? resolve(realpathSync(join(ROOT, 'dist')), '..') : ROOT;
+  // The hub requires @qr-hub/protocol by name, as its compiled package.
+  if (existsSync(MAIN) && existsSync(join(root, 'packages', 'protocol', 'dist', 'index.js'))) return;
+  const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm run build failed');
 }
 
