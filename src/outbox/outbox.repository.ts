@@ -138,6 +138,12 @@ function partnerCondition(f: PartnerFilter): { sql: string; params: string[] } {
   return { sql, params: [...exclude, ...(f.only !== undefined ? [f.only] : [])] };
 }
 
+/**
+ * The payment's reference, read with a claimed row at delivery, not when the advice was
+ * queued: a late answer may have brought it since.
+ */
+const PARTNER_REF = { payment_partner_ref: 'SELECT partner_ref FROM payments WHERE payments.id = outbox.payment_id' };
+
 /** Settlements per transaction; a drain delivers at most `saf.batchSize` at once. */
 const MAX_SETTLE_BATCH = 500;
 
@@ -202,26 +208,41 @@ export class OutboxRepository {
     const due =
       `status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?${own ? ' OR lease_owner = ?' : ''})` +
       filter.sql;
-    const lock = this.db.isPostgres ? ' FOR UPDATE SKIP LOCKED' : '';
-    return this.db.transaction(async (tx) => {
-      // The payment's reference comes with the row, read at delivery, not when queued: a late
-      // answer may have brought it since.
-      const rows = await outbox.selectWith(
-        tx,
-        { payment_partner_ref: 'SELECT partner_ref FROM payments WHERE payments.id = outbox.payment_id' },
-        due,
-        [now, now, ...(own ? [owner] : []), ...filter.params, limit],
-        `ORDER BY next_attempt_at ASC LIMIT ?${lock}`,
-      );
-      if (rows.length === 0) return [];
-      const ids = rows.map(({ row }) => row.id);
-      await outbox.update(tx, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
-      return rows.map(({ row, extra }) => ({
+    const dueParams = [now, now, ...(own ? [owner] : []), ...filter.params, limit];
+    const claimed = (rows: Array<{ row: OutboxEntry; extra: Record<'payment_partner_ref', unknown> }>) =>
+      rows.map(({ row, extra }) => ({
         ...row,
         leaseOwner: owner,
         leaseUntil,
         partnerRef: typeof extra.payment_partner_ref === 'string' ? extra.payment_partner_ref : null,
       }));
+    if (this.db.isPostgres) {
+      // One statement, so one round trip where BEGIN, SELECT, UPDATE and COMMIT were four: the
+      // claim is on the drain's critical path. The picked rows are locked (MATERIALIZED: the
+      // pick runs once, whatever the plan) and skipped by other instances' claims until commit.
+      const pick =
+        `WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE ${due}` +
+        ' ORDER BY next_attempt_at ASC LIMIT ? FOR UPDATE SKIP LOCKED)';
+      return this.db.run(async (tx) => {
+        const rows = await outbox.updateReturningWith(
+          tx,
+          pick,
+          dueParams,
+          { leaseOwner: owner, leaseUntil },
+          'id IN (SELECT id FROM picked)',
+          [],
+          PARTNER_REF,
+        );
+        // RETURNING keeps no order: the oldest due go first, as they were picked.
+        return claimed(rows).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+      });
+    }
+    return this.db.transaction(async (tx) => {
+      const rows = await outbox.selectWith(tx, PARTNER_REF, due, dueParams, 'ORDER BY next_attempt_at ASC LIMIT ?');
+      if (rows.length === 0) return [];
+      const ids = rows.map(({ row }) => row.id);
+      await outbox.update(tx, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
+      return claimed(rows);
     });
   }
 
