@@ -110,16 +110,14 @@ describe('the sliding window of deliveries (docs/decisions.md, "claims while del
    * A stub outbox of `total` due entries and a partner whose answers the test
    * releases one at a time: what the forwarder has in flight, and how it claims.
    */
-  function setUp(total: number, batchSize: number) {
+  function setUp(total: number | string[], batchSize: number) {
     const clock = new FakeClock();
-    const queue = Array.from({ length: total }, (_, i) => ({
-      ...anEntry(clock.now()),
-      id: `e-${i}`,
-      body: { id: `e-${i}`, tranId: `t-${i}` },
-    }));
+    const ids = typeof total === 'number' ? Array.from({ length: total }, (_, i) => `e-${i}`) : total;
+    const queue = ids.map((id) => ({ ...anEntry(clock.now()), id, body: { id, tranId: `t-${id}` } }));
     const claims: Array<{ limit: number; ownLeases: boolean | undefined; inFlight: number }> = [];
     const sent: string[] = [];
     const answers: Array<() => void> = [];
+    const waiting: string[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
     const outbox: Pick<OutboxRepository, 'claimDue' | 'settle' | 'nextDueAt' | 'releaseLeases'> = {
@@ -133,6 +131,7 @@ describe('the sliding window of deliveries (docs/decisions.md, "claims while del
     };
     const answer = (advice: object) => {
       sent.push((advice as { id: string }).id);
+      waiting.push((advice as { id: string }).id);
       maxInFlight = Math.max(maxInFlight, ++inFlight);
       return new Promise<AdviceOutcome>((resolve) =>
         answers.push(() => {
@@ -167,8 +166,9 @@ describe('the sliding window of deliveries (docs/decisions.md, "claims while del
     );
     const settleTick = () => new Promise<void>((resolve) => setImmediate(resolve));
     /** Answers the oldest call still waiting, then lets the forwarder react. */
-    const answerOne = async () => {
-      answers.shift()?.();
+    const answerOne = async (index = 0) => {
+      waiting.splice(index, 1);
+      answers.splice(index, 1)[0]?.();
       for (let i = 0; i < 5; i++) await settleTick();
     };
     return { forwarder, claims, sent, answerOne, stats: () => ({ inFlight, maxInFlight, waiting: answers.length }) };
@@ -192,5 +192,18 @@ describe('the sliding window of deliveries (docs/decisions.md, "claims while del
     expect(sent).toEqual(Array.from({ length: 25 }, (_, i) => `e-${i}`));
     expect(stats().maxInFlight).toBe(8);
     expect(stats().inFlight).toBe(0);
+  });
+
+  it('does not send again an entry it claimed anew while its delivery is still in flight', async () => {
+    // e-0 comes back in the second claim, as if its lease had run out while its settle was slow.
+    const { forwarder, sent, answerOne, stats } = setUp(['e-0', 'e-1', 'e-2', 'e-3', 'e-0', 'e-4', 'e-5'], 4);
+    forwarder.wake();
+    for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    await answerOne(1); // e-1: 3 in flight, e-0 among them, and the next claim brings e-0 again
+    expect(sent).toEqual(['e-0', 'e-1', 'e-2', 'e-3', 'e-4']); // e-0 claimed again, not sent again
+    while (stats().waiting > 0) await answerOne();
+    await forwarder.beforeApplicationShutdown();
+    expect(sent.filter((id) => id === 'e-0')).toHaveLength(1);
+    expect(sent).toHaveLength(6);
   });
 });
