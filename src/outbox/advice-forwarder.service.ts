@@ -10,8 +10,7 @@ import type { AdviceOutcome, PartnerConnector } from '@app/partners/partner-conn
 import type { PaymentConfirmation, PaymentReversal } from '@qr-hub/protocol';
 import { PartnerRegistry } from '@app/partners/partner-registry.service';
 import { AuditService } from '@app/audit/audit.service';
-import { OutboxEntry } from './outbox-entry.entity';
-import { ClaimedEntry, OutboxRepository } from './outbox.repository';
+import { ClaimedEntry, OutboxRepository, SettleChanges } from './outbox.repository';
 import { PartnerBreaker, TRIP_AFTER } from './partner-breaker';
 
 const IDLE_POLL_MS = 1_000;
@@ -78,31 +77,82 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     });
   }
 
+  /**
+   * One delivery pass: a sliding window of at most `saf.batchSize` deliveries
+   * in flight. Once a quarter of them have been settled, the next entries are
+   * claimed and sent while the rest are still under way, so neither the claim
+   * nor a batch's slowest delivery holds up the others (on PostgreSQL a claim
+   * is a round trip to another process, tens of ms on a loaded machine: the
+   * window keeps three quarters busy meanwhile). Each entry is sent
+   * as soon as it is claimed, so its lease covers its delivery exactly as
+   * when one batch went at a time (adviceTimeoutMs). The pass ends when the
+   * queue has nothing more due, once every delivery it started is settled.
+   */
   private async drain(): Promise<void> {
-    const { batchSize, leaseMs } = this.config.hub.saf;
-    try {
-      for (;;) {
-        if (this.stopped) return;
-        const now = this.clock.now();
-        const owner = this.instance.id;
-        // A partner that is down gets no advices but, when its circuit's time is up, one probe.
-        const batch = await this.outbox.claimDue(owner, now, now + leaseMs, batchSize, {
-          exclude: this.breaker.open(),
+    const { batchSize } = this.config.hub.saf;
+    const inFlight = new Map<string, Promise<void>>();
+    // The first error of the pass (a settle the store refused), kept until every delivery is settled.
+    const pass: { failure: Error | null; settled: (() => void) | null } = { failure: null, settled: null };
+    const start = (entry: ClaimedEntry): void => {
+      // Only if a settle ran so late that the lease expired and we claimed the entry again:
+      // its delivery is still ours, and its settle will release the new lease too.
+      if (inFlight.has(entry.id)) return;
+      const delivery = this.deliver(entry)
+        .catch((error: unknown) => {
+          pass.failure ??= error as Error;
+        })
+        .finally(() => {
+          inFlight.delete(entry.id);
+          pass.settled?.();
         });
-        for (const partnerId of this.breaker.takeProbes(now)) {
-          const probe = await this.outbox.claimDue(owner, now, now + leaseMs, 1, { only: partnerId });
-          if (probe.length === 0) this.breaker.probeUnused(partnerId);
-          batch.push(...probe);
+      inFlight.set(entry.id, delivery);
+    };
+    const refill = Math.ceil(batchSize / 4);
+    try {
+      while (!this.stopped && !pass.failure) {
+        // Our own leases are claimable only when nothing of ours is in flight (see claimDue).
+        const { batch, more } = await this.claim(batchSize - inFlight.size, inFlight.size === 0);
+        batch.forEach(start);
+        if (!more) break;
+        while (inFlight.size > batchSize - refill && !pass.failure) {
+          await new Promise<void>((resolve) => (pass.settled = resolve));
         }
-        if (batch.length === 0) break;
-        await Promise.all(batch.map((entry) => this.deliver(entry)));
-        if (batch.length < batchSize) break;
+        pass.settled = null;
       }
+    } catch (error) {
+      pass.failure ??= error as Error;
+    }
+    // Never leave a delivery running past the pass: the next pass could claim its entry again.
+    await Promise.all(inFlight.values());
+    try {
+      if (pass.failure) throw pass.failure;
       await this.scheduleNext();
     } catch (error) {
       this.logger.warn(`advice delivery pass failed: ${(error as Error).message}`);
       this.schedule(IDLE_POLL_MS);
     }
+  }
+
+  /**
+   * Leases up to `limit` due entries, and a probe for each partner whose circuit's time is
+   * up; `more` when the queue may hold more due now (the claim was full).
+   */
+  private async claim(limit: number, ownLeases: boolean): Promise<{ batch: ClaimedEntry[]; more: boolean }> {
+    const { leaseMs } = this.config.hub.saf;
+    const now = this.clock.now();
+    const owner = this.instance.id;
+    // A partner that is down gets no advices but, when its circuit's time is up, one probe.
+    const batch = await this.outbox.claimDue(owner, now, now + leaseMs, limit, {
+      exclude: this.breaker.open(),
+      ownLeases,
+    });
+    const more = batch.length === limit;
+    for (const partnerId of this.breaker.takeProbes(now)) {
+      const probe = await this.outbox.claimDue(owner, now, now + leaseMs, 1, { only: partnerId, ownLeases });
+      if (probe.length === 0) this.breaker.probeUnused(partnerId);
+      batch.push(...probe);
+    }
+    return { batch, more };
   }
 
   private async scheduleNext(): Promise<void> {
@@ -132,7 +182,7 @@ export class AdviceForwarder implements OnApplicationBootstrap, BeforeApplicatio
     const now = this.clock.now();
     this.learn(entry.partnerId, outcome, now);
     const attempts = entry.attempts + 1;
-    const changes: Partial<OutboxEntry> =
+    const changes: SettleChanges =
       outcome.kind === 'successful'
         ? { status: 'DELIVERED', attempts, deliveredAt: now, updatedAt: now, lastError: null }
         : outcome.kind === 'failed'

@@ -26,12 +26,84 @@ export interface AdviceToQueue {
   unlessQueued?: boolean;
 }
 
+/** What a delivery attempt may change on its entry (see `settle`); a property left out keeps its value. */
+export type SettleChanges = Partial<
+  Pick<OutboxEntry, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'updatedAt' | 'deliveredAt'>
+>;
+
 /** A delivery's result to record (see `settle`). */
 interface Settlement {
   id: string;
   owner: string;
-  changes: Partial<OutboxEntry>;
+  changes: SettleChanges;
   attempt: Omit<DeliveryAttempt, 'seq'>;
+}
+
+/** The columns a settle may set, with their PostgreSQL types (for the arrays of `SETTLE_PG`). */
+const SETTLED_COLUMNS: ReadonlyArray<{ property: keyof SettleChanges & string; column: string; type: string }> = [
+  { property: 'status', column: 'status', type: 'varchar' },
+  { property: 'attempts', column: 'attempts', type: 'integer' },
+  { property: 'nextAttemptAt', column: 'next_attempt_at', type: 'bigint' },
+  { property: 'lastError', column: 'last_error', type: 'text' },
+  { property: 'updatedAt', column: 'updated_at', type: 'bigint' },
+  { property: 'deliveredAt', column: 'delivered_at', type: 'bigint' },
+];
+
+/**
+ * A whole batch of settlements in one PostgreSQL statement, so one round trip
+ * whatever the batch's size (per row, an UPDATE and an INSERT each cost one;
+ * at a hundred deliveries a batch those round trips, not the work, were most
+ * of the drain's time, docs/benchmarks.md). One array per column, unnested
+ * into rows: the text is the same for every batch size, so it is planned once
+ * per connection. Each row keeps today's condition, `id = ? AND lease_owner = ?`,
+ * re-checked by PostgreSQL on the row's current version if another
+ * transaction changed it meanwhile; a delivery attempt is inserted only for
+ * the rows this statement updated, in the batch's order. `set_<column>`
+ * says whether the settlement changes that column (a null value may mean
+ * "set to null"). The statement is atomic by itself: no BEGIN/COMMIT needed.
+ */
+const SETTLE_PG = (() => {
+  const arrays = [
+    'id varchar',
+    'owner varchar',
+    ...SETTLED_COLUMNS.flatMap(({ column, type }) => [`set_${column} boolean`, `${column} ${type}`]),
+    'a_instance_id varchar',
+    'a_outcome varchar',
+    'a_http_status integer',
+    'a_detail text',
+    'a_created_at bigint',
+  ].map((d) => d.split(' ') as [string, string]);
+  const sets = SETTLED_COLUMNS.map(
+    ({ column }) => `${column} = CASE WHEN v.set_${column} THEN v.${column} ELSE o.${column} END`,
+  );
+  return (
+    `WITH v AS (SELECT * FROM unnest(${arrays.map(([, type]) => `?::${type}[]`).join(', ')})` +
+    ` WITH ORDINALITY AS v(${arrays.map(([name]) => name).join(', ')}, ord)),` +
+    ` settled AS (UPDATE outbox AS o SET ${sets.join(', ')}, lease_owner = NULL, lease_until = NULL` +
+    ' FROM v WHERE o.id = v.id AND o.lease_owner = v.owner RETURNING o.id),' +
+    ' recorded AS (INSERT INTO delivery_attempts (outbox_id, instance_id, outcome, http_status, detail, created_at)' +
+    ' SELECT v.id, v.a_instance_id, v.a_outcome, v.a_http_status, v.a_detail, v.a_created_at' +
+    ' FROM v JOIN settled ON settled.id = v.id ORDER BY v.ord)' +
+    ' SELECT id FROM settled'
+  );
+})();
+
+/** The parameters of `SETTLE_PG` for a batch: one array per column, in its order. */
+function settleArrays(batch: readonly Settlement[]): unknown[][] {
+  const column = <V>(pick: (s: Settlement) => V | undefined) => batch.map((s) => pick(s) ?? null);
+  return [
+    column((s) => s.id),
+    column((s) => s.owner),
+    ...SETTLED_COLUMNS.flatMap(({ property }) => [
+      batch.map((s) => s.changes[property] !== undefined),
+      column((s) => s.changes[property]),
+    ]),
+    column((s) => s.attempt.instanceId),
+    column((s) => s.attempt.outcome),
+    column((s) => s.attempt.httpStatus),
+    column((s) => s.attempt.detail),
+    column((s) => s.attempt.createdAt),
+  ];
 }
 
 /** One partner's share of the queue (see `OutboxRepository.countsPerPartner`). */
@@ -49,12 +121,28 @@ export interface PartnerFilter {
   only?: string;
 }
 
+/** What a claim may take: as `PartnerFilter`, and whether entries still leased to the claimer too. */
+export interface ClaimFilter extends PartnerFilter {
+  /**
+   * Default true: an entry leased to the claimer is one whose result could not be
+   * written, when the claimer has no delivery in flight. False while it has some:
+   * their entries are leased to it and must not be sent twice.
+   */
+  ownLeases?: boolean;
+}
+
 function partnerCondition(f: PartnerFilter): { sql: string; params: string[] } {
   const exclude = f.exclude ?? [];
   let sql = exclude.length ? ` AND partner_id NOT IN ${placeholders(exclude.length)}` : '';
   if (f.only !== undefined) sql += ' AND partner_id = ?';
   return { sql, params: [...exclude, ...(f.only !== undefined ? [f.only] : [])] };
 }
+
+/**
+ * The payment's reference, read with a claimed row at delivery, not when the advice was
+ * queued: a late answer may have brought it since.
+ */
+const PARTNER_REF = { payment_partner_ref: 'SELECT partner_ref FROM payments WHERE payments.id = outbox.payment_id' };
 
 /** Settlements per transaction; a drain delivers at most `saf.batchSize` at once. */
 const MAX_SETTLE_BATCH = 500;
@@ -111,34 +199,50 @@ export class OutboxRepository {
     now: number,
     leaseUntil: number,
     limit: number,
-    partners: PartnerFilter = {},
+    partners: ClaimFilter = {},
   ): Promise<ClaimedEntry[]> {
-    // Our own leases too: a drain only starts when the previous one has finished,
-    // so a row still leased to us is one whose result could not be written.
+    // Our own leases too unless told otherwise: a drain's first claim comes when none of its
+    // deliveries is in flight, so a row still leased to us is one whose result could not be written.
     const filter = partnerCondition(partners);
+    const own = partners.ownLeases !== false;
     const due =
-      "status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)" +
+      `status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?${own ? ' OR lease_owner = ?' : ''})` +
       filter.sql;
-    const lock = this.db.isPostgres ? ' FOR UPDATE SKIP LOCKED' : '';
-    return this.db.transaction(async (tx) => {
-      // The payment's reference comes with the row, read at delivery, not when queued: a late
-      // answer may have brought it since.
-      const rows = await outbox.selectWith(
-        tx,
-        { payment_partner_ref: 'SELECT partner_ref FROM payments WHERE payments.id = outbox.payment_id' },
-        due,
-        [now, now, owner, ...filter.params, limit],
-        `ORDER BY next_attempt_at ASC LIMIT ?${lock}`,
-      );
-      if (rows.length === 0) return [];
-      const ids = rows.map(({ row }) => row.id);
-      await outbox.update(tx, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
-      return rows.map(({ row, extra }) => ({
+    const dueParams = [now, now, ...(own ? [owner] : []), ...filter.params, limit];
+    const claimed = (rows: Array<{ row: OutboxEntry; extra: Record<'payment_partner_ref', unknown> }>) =>
+      rows.map(({ row, extra }) => ({
         ...row,
         leaseOwner: owner,
         leaseUntil,
         partnerRef: typeof extra.payment_partner_ref === 'string' ? extra.payment_partner_ref : null,
       }));
+    if (this.db.isPostgres) {
+      // One statement, so one round trip where BEGIN, SELECT, UPDATE and COMMIT were four: the
+      // claim is on the drain's critical path. The picked rows are locked (MATERIALIZED: the
+      // pick runs once, whatever the plan) and skipped by other instances' claims until commit.
+      const pick =
+        `WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE ${due}` +
+        ' ORDER BY next_attempt_at ASC LIMIT ? FOR UPDATE SKIP LOCKED)';
+      return this.db.run(async (tx) => {
+        const rows = await outbox.updateReturningWith(
+          tx,
+          pick,
+          dueParams,
+          { leaseOwner: owner, leaseUntil },
+          'id IN (SELECT id FROM picked)',
+          [],
+          PARTNER_REF,
+        );
+        // RETURNING keeps no order: the oldest due go first, as they were picked.
+        return claimed(rows).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+      });
+    }
+    return this.db.transaction(async (tx) => {
+      const rows = await outbox.selectWith(tx, PARTNER_REF, due, dueParams, 'ORDER BY next_attempt_at ASC LIMIT ?');
+      if (rows.length === 0) return [];
+      const ids = rows.map(({ row }) => row.id);
+      await outbox.update(tx, { leaseOwner: owner, leaseUntil }, `id IN ${placeholders(ids.length)}`, ids);
+      return claimed(rows);
     });
   }
 
@@ -151,13 +255,19 @@ export class OutboxRepository {
   settle(
     entry: OutboxEntry,
     owner: string,
-    changes: Partial<OutboxEntry>,
+    changes: SettleChanges,
     attempt: Omit<DeliveryAttempt, 'seq'>,
   ): Promise<boolean> {
     return this.settlements.submit({ id: entry.id, owner, changes, attempt });
   }
 
-  private settleAll(batch: Settlement[]): Promise<boolean[]> {
+  private async settleAll(batch: Settlement[]): Promise<boolean[]> {
+    if (this.db.isPostgres) {
+      const { rows } = await this.db.run((tx) => execute(tx, SETTLE_PG, settleArrays(batch)));
+      const settled = new Set(rows.map((r) => String(r.id)));
+      return batch.map((s) => settled.has(s.id));
+    }
+    // SQLite: a statement per row costs no round trip (prepared, in process).
     return this.db.transaction(async (tx) => {
       const held: boolean[] = [];
       for (const { id, owner, changes, attempt } of batch) {

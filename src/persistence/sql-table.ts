@@ -159,6 +159,33 @@ export class SqlTable<T extends ObjectLiteral> {
     return rows.map((raw) => hydrate<Pick<T, K>>(em, columns, raw));
   }
 
+  /**
+   * As `update`, after a `WITH …` clause (`withSql`, its parameters `withParams`), returning
+   * the changed rows whole as they are now, with more columns computed per row as in
+   * `selectWith`: one statement (PostgreSQL), where a read and an update would be two.
+   */
+  async updateReturningWith<X extends string>(
+    tx: Tx,
+    withSql: string,
+    withParams: readonly unknown[],
+    changes: Partial<T>,
+    where: string,
+    params: readonly unknown[],
+    extra: Record<X, string>,
+  ): Promise<Array<{ row: T; extra: Record<X, unknown> }>> {
+    const em = managerOf(tx);
+    const meta = this.metadata(em);
+    const names = Object.keys(extra) as X[];
+    const computed = names.map((alias) => `(${extra[alias]}) AS ${alias}`).join(', ');
+    const { sql, values } = this.updateSql(em, changes, where);
+    const returning = `RETURNING ${meta.tableName}.*${computed ? `, ${computed}` : ''}`;
+    const { rows } = await execute(tx, `${withSql} ${sql} ${returning}`, [...withParams, ...values, ...params]);
+    return rows.map((raw) => ({
+      row: hydrate<T>(em, meta.columns, raw),
+      extra: Object.fromEntries(names.map((alias) => [alias, raw[alias]])) as Record<X, unknown>,
+    }));
+  }
+
   private updateSql(em: EntityManager, changes: Partial<T>, where: string): { sql: string; values: unknown[] } {
     const meta = this.metadata(em);
     const sets: string[] = [];
