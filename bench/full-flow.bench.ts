@@ -13,6 +13,9 @@
  * partner) and loads them in turn, `--slices=` slices of `--duration=`/slices
  * seconds each, so whatever else the machine is doing falls on both alike.
  * It prints each build's hub CPU per flow and their ratio, and writes nothing.
+ * `--stores-alternating` does the same with this build on SQLite and on
+ * PostgreSQL: the goal "PostgreSQL within 1.3 × SQLite" measured without the
+ * drift between two runs one after the other.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +50,8 @@ const SCAN_AFTER_MS = numberArg('scan-after', 0);
 const SCAN_RETRY_MS = 2;
 const AGAINST = stringArg('against');
 const SLICES = numberArg('slices', 10);
+/** `--stores-alternating`: this build on SQLite and on PostgreSQL side by side, in alternating slices. */
+const STORES_ALTERNATING = process.argv.includes('--stores-alternating');
 const PARTS = ['createQr', 'scan', 'release', 'confirm', 'hubAdded'] as const;
 type Part = (typeof PARTS)[number];
 
@@ -307,17 +312,24 @@ interface Side {
   perSlice: number[];
 }
 
-/** `--against`: this build and another checkout's, loaded in alternating slices of one run. */
-async function beforeAfter(other: string): Promise<void> {
-  const kind = dbKinds()[0];
+/** A hub to load in alternating slices: its store, and another checkout's build if not this one's. */
+interface SideSpec {
+  name: string;
+  kind: DbKind;
+  main?: string;
+}
+
+/**
+ * Two hubs side by side, one partner, loaded in turn (ABBA) in `--slices=`
+ * slices of a closed loop; prints each one's hub CPU per flow and the second's
+ * over the first's. Whatever else the machine does falls on both alike.
+ */
+async function alternate(specs: readonly [SideSpec, SideSpec], what: string): Promise<void> {
   const partner = await startPartnerServer();
   const config = { walletBaseUrl: partner.baseUrl, walletCaFile: partner.caFile, earlyScanGraceMs: GRACE_MS };
   const sides: Side[] = [];
   try {
-    for (const [name, main] of [
-      ['before', join(other, 'dist', 'src', 'main.js')],
-      ['after', undefined],
-    ] as const) {
+    for (const { name, kind, main } of specs) {
       const bench = await startBenchHub(kind, config, diagnosticsEnv(process.argv, tmpdir()), main);
       const retail = new HubClient(bench.origin, VUS + 64);
       const wallet = new HubClient(bench.origin, VUS);
@@ -327,7 +339,7 @@ async function beforeAfter(other: string): Promise<void> {
     for (const side of sides) await closedLoop(side.runner, VUS, WARMUP_S);
     const sliceS = DURATION_S / SLICES;
     for (let i = 0; i < SLICES; i++) {
-      // ABBA order: neither build always goes first after the other's slice.
+      // ABBA order: neither hub always goes first after the other's slice.
       const order = i % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) {
         const retries = side.runner.retries;
@@ -341,7 +353,7 @@ async function beforeAfter(other: string): Promise<void> {
         side.perSlice.push((cpu * 1000) / flows.length);
       }
     }
-    const [before, after] = sides;
+    const [first, second] = sides;
     const perFlow = (s: Side) => (s.cpuSeconds * 1000) / s.flows;
     const lines = sides.map(
       (s) =>
@@ -349,8 +361,8 @@ async function beforeAfter(other: string): Promise<void> {
         `scan retries ${fmt(s.retries / s.flows, 2)} per flow, failures ${JSON.stringify([...s.runner.failures])}`,
     );
     process.stdout.write(
-      `${lines.join('\n')}\n${storeName(kind)}, ${SLICES} alternating slices of ${fmt(sliceS, 1)} s, ${VUS} virtual users: ` +
-        `after / before = ${fmt(perFlow(after) / perFlow(before), 3)}\n`,
+      `${lines.join('\n')}\n${what}, ${SLICES} alternating slices of ${fmt(sliceS, 1)} s, ${VUS} virtual users: ` +
+        `${second.name} / ${first.name} = ${fmt(perFlow(second) / perFlow(first), 3)}\n`,
     );
   } finally {
     for (const s of sides) {
@@ -362,9 +374,30 @@ async function beforeAfter(other: string): Promise<void> {
   }
 }
 
+/** `--against`: this build and another checkout's build, on one store. */
+function beforeAfter(other: string): Promise<void> {
+  const kind = dbKinds()[0];
+  return alternate(
+    [
+      { name: 'before', kind, main: join(other, 'dist', 'src', 'main.js') },
+      { name: 'after', kind },
+    ],
+    storeName(kind),
+  );
+}
+
 async function main(): Promise<void> {
   await prepareTls();
   if (AGAINST) return beforeAfter(AGAINST);
+  if (STORES_ALTERNATING) {
+    return alternate(
+      [
+        { name: 'sqlite', kind: 'sqlite' },
+        { name: 'postgres', kind: 'postgres' },
+      ],
+      'This build on both stores',
+    );
+  }
   const profileDir = mkdtempSync(join(tmpdir(), 'qr-hub-prof-'));
   // The baseline first, in the same run: every figure below is a ratio to it.
   const bare = await measureBareRoute({ connections: 32, durationS: 10, warmupS: 3 });
