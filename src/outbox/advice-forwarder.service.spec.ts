@@ -33,6 +33,42 @@ function anEntry(now: number): ClaimedEntry {
   });
 }
 
+type StubOutbox = Pick<OutboxRepository, 'claimDue' | 'settle' | 'nextDueAt' | 'releaseLeases'>;
+
+/** A real forwarder over a stub outbox, delivering to one `wallet` partner whose advices `answer` answers. */
+function aForwarder(
+  outbox: StubOutbox,
+  answer: PartnerConnector['confirm'],
+  clock: FakeClock,
+  settings: { timeoutMs: number; leaseMs: number; batchSize: number },
+): AdviceForwarder {
+  const connector: PartnerConnector = {
+    pay: () => Promise.reject(new Error('not called')),
+    confirm: answer,
+    reverse: answer,
+  };
+  const partner: PartnerConfig = {
+    id: 'wallet',
+    connector: 'electrum-http',
+    timeoutMs: settings.timeoutMs,
+    options: {},
+    flatKeys: [],
+  };
+  const partners: Pick<PartnerRegistry, 'get'> = {
+    get: (id) => (id === 'wallet' ? { config: partner, type: 'electrum-http', connector } : undefined),
+  };
+  const { leaseMs, batchSize } = settings;
+  const config = { hub: { saf: { initialDelayMs: 1000, maxDelayMs: 60000, leaseMs, batchSize } } };
+  return new AdviceForwarder(
+    outbox as OutboxRepository,
+    partners as PartnerRegistry,
+    { id: 'hub-test' } as HubInstanceService,
+    { record: () => Promise.resolve() } as Pick<AuditService, 'record'> as AuditService,
+    clock,
+    config as AppConfig,
+  );
+}
+
 /**
  * Runs one delivery pass of a real forwarder over a stub outbox holding one
  * confirmation, and returns the timeout the connector was called with and
@@ -42,7 +78,7 @@ async function deliverOne(partnerTimeoutMs: number, leaseMs: number): Promise<{ 
   const clock = new FakeClock();
   const leases: number[] = [];
   let claimed = false;
-  const outbox: Pick<OutboxRepository, 'claimDue' | 'settle' | 'nextDueAt' | 'releaseLeases'> = {
+  const outbox: StubOutbox = {
     claimDue: (_owner, now, leaseUntil) => {
       leases.push(leaseUntil - now);
       if (claimed) return Promise.resolve([]);
@@ -58,30 +94,7 @@ async function deliverOne(partnerTimeoutMs: number, leaseMs: number): Promise<{ 
     calls.push(options);
     return Promise.resolve({ kind: 'successful' as const, status: 202, body: null });
   };
-  const connector: PartnerConnector = {
-    pay: () => Promise.reject(new Error('not called')),
-    confirm: answer,
-    reverse: answer,
-  };
-  const partner: PartnerConfig = {
-    id: 'wallet',
-    connector: 'electrum-http',
-    timeoutMs: partnerTimeoutMs,
-    options: {},
-    flatKeys: [],
-  };
-  const partners: Pick<PartnerRegistry, 'get'> = {
-    get: (id) => (id === 'wallet' ? { config: partner, type: 'electrum-http', connector } : undefined),
-  };
-  const config = { hub: { saf: { initialDelayMs: 1000, maxDelayMs: 60000, leaseMs, batchSize: 100 } } };
-  const forwarder = new AdviceForwarder(
-    outbox as OutboxRepository,
-    partners as PartnerRegistry,
-    { id: 'hub-test' } as HubInstanceService,
-    { record: () => Promise.resolve() } as Pick<AuditService, 'record'> as AuditService,
-    clock,
-    config as AppConfig,
-  );
+  const forwarder = aForwarder(outbox, answer, clock, { timeoutMs: partnerTimeoutMs, leaseMs, batchSize: 100 });
   forwarder.wake();
   await forwarder.beforeApplicationShutdown();
   expect(calls).toHaveLength(1);
@@ -120,7 +133,7 @@ describe('the sliding window of deliveries (docs/decisions.md, "claims while del
     const waiting: string[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    const outbox: Pick<OutboxRepository, 'claimDue' | 'settle' | 'nextDueAt' | 'releaseLeases'> = {
+    const outbox: StubOutbox = {
       claimDue: (_owner, _now, _leaseUntil, limit, filter) => {
         claims.push({ limit, ownLeases: filter?.ownLeases, inFlight });
         return Promise.resolve(filter?.only ? [] : queue.splice(0, limit));
@@ -140,30 +153,7 @@ describe('the sliding window of deliveries (docs/decisions.md, "claims while del
         }),
       );
     };
-    const connector: PartnerConnector = {
-      pay: () => Promise.reject(new Error('not called')),
-      confirm: answer,
-      reverse: answer,
-    };
-    const partner: PartnerConfig = {
-      id: 'wallet',
-      connector: 'electrum-http',
-      timeoutMs: 5_000,
-      options: {},
-      flatKeys: [],
-    };
-    const partners: Pick<PartnerRegistry, 'get'> = {
-      get: (id) => (id === 'wallet' ? { config: partner, type: 'electrum-http', connector } : undefined),
-    };
-    const config = { hub: { saf: { initialDelayMs: 1000, maxDelayMs: 60000, leaseMs: 30_000, batchSize } } };
-    const forwarder = new AdviceForwarder(
-      outbox as OutboxRepository,
-      partners as PartnerRegistry,
-      { id: 'hub-test' } as HubInstanceService,
-      { record: () => Promise.resolve() } as Pick<AuditService, 'record'> as AuditService,
-      clock,
-      config as AppConfig,
-    );
+    const forwarder = aForwarder(outbox, answer, clock, { timeoutMs: 5_000, leaseMs: 30_000, batchSize });
     const settleTick = () => new Promise<void>((resolve) => setImmediate(resolve));
     /** Answers the oldest call still waiting, then lets the forwarder react. */
     const answerOne = async (index = 0) => {
