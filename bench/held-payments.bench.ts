@@ -2,7 +2,8 @@
  * 10,000 payments held at once on one hub (SQLite), then released by scans at
  * 500/s. Measures the hub's memory while holding (VmRSS every 200 ms, VmHWM)
  * and, per payment, the time from the scan's 202 to the hub's PaymentRequest
- * arriving at the partner (target p99 ≤ 50 ms, peak RSS ≤ 1 GiB).
+ * arriving at the partner; goals: RSS per held payment above the idle hub
+ * ≤ 32 KiB, and the release's peak ≤ 1.3 × the all-held RSS.
  *
  *   node dist-bench/bench/held-payments.bench.js [--count=10000] [--scan-rate=500] [--profile]
  */
@@ -165,7 +166,6 @@ async function main(): Promise<void> {
     const codes = JSON.stringify(
       statuses.reduce<Record<number, number>>((m, c) => ({ ...m, [c]: (m[c] ?? 0) + 1 }), {}),
     );
-    const gib = 1024 * 1024;
     const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
     // Issue goals as ratios: memory per held payment above the idle hub, and the release's peak.
     const perHeldKiB = (heldKiB - idleKiB) / held;
@@ -202,8 +202,8 @@ async function main(): Promise<void> {
         ],
       ),
       '',
-      `Targets: p99 ≤ 50 ms ${verdict(s.p99 <= 50)}; peak RSS ≤ 1 GiB ${verdict(hwmKiB <= gib)}; ` +
-        `every payment 201 ${verdict(paid === COUNT)}.`,
+      `Every payment 201: ${verdict(paid === COUNT)}. Release latency and absolute RSS are context (earlier ` +
+        `targets: p99 ≤ 50 ms, ${fmt(s.p99, 0)} here; peak ≤ 1 GiB, ${mib(hwmKiB)} here).`,
     ].join('\n');
     process.stdout.write(`\n${md}\n\nwritten to ${writeSection(SECTION, md)}\n`);
   } finally {
