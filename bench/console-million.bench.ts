@@ -23,18 +23,16 @@
  * report), add a line to `targets()` below: a name and a path, with the
  * seeded facts (`Seeded`) at hand to build it.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Client } from 'pg';
 import { Pool } from 'undici';
 import { OPERATOR, RETAILER } from '../test/factories/hub-config.factory';
 import { aCreateQrCodeRequest } from '../test/factories/messages.factory';
-import { freePort } from '../test/utils/hub-process';
 import { POSTGRES_URL } from '../test/utils/test-database';
 import { testTls } from '../test/utils/test-tls';
 import { dbKinds, fail, numberArg, storeName } from './lib/args';
-import { DbKind, onInterrupt, prepareTls, startBenchHub } from './lib/harness';
+import { DbKind, prepareTls, startBenchHub } from './lib/harness';
+import { startBareApp } from './lib/bare-route';
 import { machineLine } from './lib/machine';
 import { writeSection } from './lib/report';
 import { fmt, percentile, table } from './lib/stats';
@@ -273,26 +271,15 @@ const basic = (who: { id: string; password: string }): string =>
 
 /** The bare NestJS route (createQrCode's pipeline without storage or QR work), timed like the targets. */
 async function bareBaseline(): Promise<Timing> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, 'bare-app.js')], {
-    env: { PATH: process.env.PATH, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((ready, reject) => {
-    child.once('exit', (code) => reject(new Error(`bare app exited with ${code}`)));
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && ready());
-  });
-  const forget = onInterrupt(async () => void child.kill('SIGKILL'));
-  const timer = new Timer(`https://127.0.0.1:${port}`, basic(RETAILER));
+  const bare = await startBareApp();
+  const timer = new Timer(bare.origin, basic(RETAILER));
   try {
     return await timer.time('bare NestJS route', 'POST', '/qr/v1/qrCodes', () =>
       JSON.stringify(aCreateQrCodeRequest()),
     );
   } finally {
     await timer.close();
-    forget();
-    child.removeAllListeners('exit');
-    child.kill('SIGTERM');
+    bare.stop();
   }
 }
 

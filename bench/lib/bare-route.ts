@@ -80,6 +80,16 @@ export async function loadCreateQrCode(target: string, origin: string, pid: numb
  * "bare request".
  */
 export async function measureBareRoute(o: LoadOptions): Promise<LoadRow> {
+  const bare = await startBareApp();
+  try {
+    return await loadCreateQrCode('bare NestJS route (no storage, no QR)', bare.origin, bare.pid, o);
+  } finally {
+    bare.stop();
+  }
+}
+
+/** The bare NestJS route's own process (bench/bare-app.ts), listening on a free port. */
+export async function startBareApp(): Promise<{ origin: string; pid: number; stop(): void }> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(__dirname, '..', 'bare-app.js')], {
     env: { PATH: process.env.PATH, PORT: String(port) },
@@ -90,16 +100,10 @@ export async function measureBareRoute(o: LoadOptions): Promise<LoadRow> {
     child.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && ready());
   });
   const forget = onInterrupt(async () => void child.kill('SIGKILL'));
-  try {
-    return await loadCreateQrCode(
-      'bare NestJS route (no storage, no QR)',
-      `https://127.0.0.1:${port}`,
-      child.pid ?? 0,
-      o,
-    );
-  } finally {
+  const stop = (): void => {
     forget();
     child.removeAllListeners('exit');
     child.kill('SIGTERM');
-  }
+  };
+  return { origin: `https://127.0.0.1:${port}`, pid: child.pid ?? 0, stop };
 }
